@@ -1,0 +1,94 @@
+/**
+ * Dtypes, their storage, and the promotion rules (data, not code paths: tinygrad's dtype.py).
+ *
+ * Rules (API.md): tensor ⊕ tensor: any float gives the float precision (float32), all ints the
+ * widest int, bool ⊕ bool in arithmetic int32. A JS number is weak: it adopts a float tensor's
+ * dtype, or an int tensor's when the number is integral; a fractional number with an int tensor
+ * gives float32.
+ */
+import { DTypeError } from './errors';
+
+export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool';
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'int64', 'bool'];
+
+export type TypedArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
+
+/** The default float precision: what JS numbers and float results become. */
+export const FLOAT: DType = 'float32';
+
+export function isFloat(d: DType): boolean { return d === 'float32' || d === 'float64'; }
+export function isInt(d: DType): boolean { return d === 'int32' || d === 'int64'; }
+export function isBool(d: DType): boolean { return d === 'bool'; }
+
+export function checkDType(d: unknown, what = 'dtype'): DType {
+  if (typeof d === 'string' && (DTYPES as readonly string[]).includes(d)) return d as DType;
+  throw new DTypeError(`Unknown ${what} ${JSON.stringify(d)}: use one of ${DTYPES.map((x) => `'${x}'`).join(', ')}`);
+}
+
+export function allocate(dtype: DType, n: number): TypedArray {
+  switch (dtype) {
+    case 'float32': return new Float32Array(n);
+    case 'float64': return new Float64Array(n);
+    case 'int32': return new Int32Array(n);
+    case 'int64': return new BigInt64Array(n);
+    case 'bool': return new Uint8Array(n);
+  }
+}
+
+/** The dtype a typed array holds by default (Uint8Array is taken as bool). */
+export function dtypeOfArray(a: unknown): DType | undefined {
+  if (a instanceof Float32Array) return 'float32';
+  if (a instanceof Float64Array) return 'float64';
+  if (a instanceof Int32Array) return 'int32';
+  if (a instanceof BigInt64Array) return 'int64';
+  if (a instanceof Uint8Array) return 'bool';
+  return undefined;
+}
+
+export function isTypedArray(a: unknown): a is TypedArray {
+  return ArrayBuffer.isView(a) && !(a instanceof DataView);
+}
+
+/** Rank of ints in promotion (bool counts as the narrowest integer). */
+const INT_WIDTH: Record<DType, number> = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 3 };
+
+/** Tensor ⊕ tensor promotion for arithmetic. `weak` marks a traced JS number (float32, weak). */
+export function promote(a: DType, b: DType, weakA = false, weakB = false): DType {
+  if (a === b) return a === 'bool' ? 'int32' : a;
+  if (weakA !== weakB) {
+    // A traced JS number adopts the other side's float dtype; with an int tensor it gives float32.
+    const strong = weakA ? b : a;
+    return isFloat(strong) ? strong : FLOAT;
+  }
+  if (isFloat(a) || isFloat(b)) return FLOAT;
+  const w = Math.max(INT_WIDTH[a], INT_WIDTH[b], 1);
+  return w === 2 ? 'int64' : 'int32';
+}
+
+/** Same as promote but keeps bool ⊕ bool as bool (where, comparisons, min/max inputs). */
+export function commonType(a: DType, b: DType, weakA = false, weakB = false): DType {
+  if (a === b) return a;
+  return promote(a, b, weakA, weakB);
+}
+
+/** dtype a JS number takes next to a tensor of dtype `other` (the weak-number rule). */
+export function weakNumberType(value: number, other: DType): DType {
+  if (isFloat(other)) return other;
+  if (Number.isInteger(value)) return other === 'bool' ? 'int32' : other;
+  return FLOAT;
+}
+
+/** Float result dtype of a transcendental op (`sin`, `sqrt`, mean …): floats kept, ints → float32. */
+export function floatOf(d: DType): DType { return isFloat(d) ? d : FLOAT; }
+
+/** ONNX TensorProto.DataType codes. */
+export const ONNX_TYPE: Record<DType, number> = { float32: 1, bool: 9, int32: 6, int64: 7, float64: 11 };
+
+/** Bytes per element. */
+export const ITEM_SIZE: Record<DType, number> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1 };
+
+/** A JS value read from storage of this dtype, as a number (int64 may lose precision beyond 2^53). */
+export function readNumber(data: TypedArray, i: number): number {
+  const v = data[i];
+  return typeof v === 'bigint' ? Number(v) : v;
+}

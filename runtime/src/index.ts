@@ -1,0 +1,10 @@
+/**
+ * tensorjit: named-dimension tensors for TypeScript with a ΦML-style JIT to ONNX.
+ */
+import './methods';
+export * as math from './math';
+export { Tensor, isTensor } from './tensor';
+export { Shape, batch, dual, instance, spatial, channel, concatShapes, type Dim, type DimKind, type DimSelection } from './shape';
+export { vec } from './create';
+export type { DType, TypedArray } from './dtype';
+export { ShapeError, DTypeError, TensorDataError, TracerConversionError, JitError, CompiledRunError, DeviceError } from './errors';

@@ -1,0 +1,378 @@
+/**
+ * The public operations: thin wrappers that turn JS values into tensors (JS numbers are weak
+ * scalars) and `bind` a primitive, plus composites built only from primitives (std, clip, pad,
+ * shift, laplace, spatialGradient …), so eager and compiled runs share one definition.
+ */
+import { Shape, selectionNames, broadcastShapes, splitNames, type DimSelection, type Dim } from './shape';
+import { type DType, weakNumberType, checkDType, FLOAT } from './dtype';
+import { Tensor } from './tensor';
+import { ShapeError, TensorDataError } from './errors';
+import { bind } from './ops/registry';
+import * as ew from './ops/elementwise';
+import * as red from './ops/reduce';
+import * as mv from './ops/structure';
+import { dot as dotPrim } from './ops/linalg';
+import { wrap } from './create';
+
+/** A tensor or a JS value that becomes one (numbers are weak: they adopt the tensor's dtype). */
+export type TensorLike = Tensor | number | bigint | boolean;
+
+function scalar(value: number | bigint | boolean, like: Tensor | undefined): Tensor {
+  if (typeof value === 'bigint') return wrap(value);
+  if (typeof value === 'boolean') return wrap(value);
+  if (typeof value !== 'number') throw new TensorDataError(`Expected a tensor or a number, got ${value === null ? 'null' : typeof value}`);
+  const dtype = like ? weakNumberType(value, like.dtype) : FLOAT;
+  return wrap(value, { dtype });
+}
+
+/** Converts operands: tensors stay, JS values become scalars typed by the weak-number rule. */
+function operands(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  const ta = a instanceof Tensor ? a : undefined;
+  const tb = b instanceof Tensor ? b : undefined;
+  return [ta ?? scalar(a as number, tb), tb ?? scalar(b as number, ta)];
+}
+
+function asTensor(x: TensorLike): Tensor { return x instanceof Tensor ? x : scalar(x, undefined); }
+
+function binaryOp(prim: typeof ew.add) {
+  return (a: TensorLike, b: TensorLike): Tensor => bind(prim, operands(a, b), undefined);
+}
+function unaryOp(prim: typeof ew.neg) {
+  return (x: TensorLike): Tensor => bind(prim, [asTensor(x)], undefined);
+}
+
+// --- element-wise ---
+export const add = binaryOp(ew.add);
+export const sub = binaryOp(ew.sub);
+export const mul = binaryOp(ew.mul);
+/** True division: int tensors give float32. */
+export const div = binaryOp(ew.div);
+export const pow = binaryOp(ew.pow);
+/** Floor modulo: the result has the sign of the divisor. */
+export const mod = binaryOp(ew.mod);
+export const minimum = binaryOp(ew.minimum);
+export const maximum = binaryOp(ew.maximum);
+export const greater = binaryOp(ew.greater);
+export const less = binaryOp(ew.less);
+export const greaterEqual = binaryOp(ew.greaterEqual);
+export const lessEqual = binaryOp(ew.lessEqual);
+export const equal = binaryOp(ew.equal);
+export const notEqual = binaryOp(ew.notEqual);
+export const logicalAnd = binaryOp(ew.logicalAnd);
+export const logicalOr = binaryOp(ew.logicalOr);
+export const logicalXor = binaryOp(ew.logicalXor);
+export const neg = unaryOp(ew.neg);
+export const abs = unaryOp(ew.abs);
+export const sign = unaryOp(ew.sign);
+export const sqrt = unaryOp(ew.sqrt);
+export const exp = unaryOp(ew.exp);
+export const log = unaryOp(ew.log);
+export const sin = unaryOp(ew.sin);
+export const cos = unaryOp(ew.cos);
+export const tan = unaryOp(ew.tan);
+export const tanh = unaryOp(ew.tanh);
+export const sigmoid = unaryOp(ew.sigmoid);
+export const floor = unaryOp(ew.floor);
+export const ceil = unaryOp(ew.ceil);
+/** Rounds half to even (like NumPy and ONNX). */
+export const round = unaryOp(ew.round);
+export const logicalNot = unaryOp(ew.logicalNot);
+export const isNan = unaryOp(ew.isNan);
+export const isFinite = unaryOp(ew.isFinite);
+
+/** Element-wise choice: `a` where `condition` is true, else `b`. Numbers adopt the other branch's dtype. */
+export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+  const [ta, tb] = operands(a, b);
+  return bind(ew.where, [asTensor(condition), ta, tb], undefined);
+}
+
+/** Limits values to [lower, upper]. */
+export function clip(x: TensorLike, lower: TensorLike, upper: TensorLike): Tensor {
+  return minimum(maximum(x, lower), upper);
+}
+
+/** Converts to `dtype` (floats to ints truncate toward zero; nonzero is true). */
+export function cast(x: TensorLike, dtype: DType): Tensor {
+  const t = asTensor(x);
+  const d = checkDType(dtype);
+  return t.dtype === d ? t : bind(ew.cast, [t], { dtype: d });
+}
+
+// --- reductions ---
+
+/** Dims to reduce: all non-batch dims by default, else names (`'x'`, `'x,y'`, `['x']`) or a Shape. */
+function reduceDims(t: Tensor, dims: DimSelection | undefined, fn: string): string[] {
+  if (dims === undefined) return t.shape.nonBatch.names;
+  const names = selectionNames(dims);
+  for (const n of names) if (!t.shape.has(n)) throw new ShapeError(`${fn}: unknown dimension '${n}': ${t.shape} has ${t.shape.rank ? t.shape.names.map((x) => `'${x}'`).join(', ') : 'no dims'}`);
+  return names;
+}
+
+function reduction(prim: typeof red.sum, fn: string) {
+  return (x: TensorLike, dims?: DimSelection): Tensor => {
+    const t = asTensor(x);
+    const names = reduceDims(t, dims, fn);
+    // reducing over no dims only converts the dtype (ONNX would read empty axes as "all")
+    if (names.length === 0) return cast(t, prim.dtype([t], { dims: names }));
+    return bind(prim, [t], { dims: names });
+  };
+}
+
+export const sum = reduction(red.sum, 'math.sum');
+export const prod = reduction(red.prod, 'math.prod');
+export const mean = reduction(red.mean, 'math.mean');
+export const max = reduction(red.max, 'math.max');
+export const min = reduction(red.min, 'math.min');
+/** True where any element along the dims is nonzero. */
+export const any = reduction(red.any, 'math.any');
+/** True where every element along the dims is nonzero. */
+export const all = reduction(red.all, 'math.all');
+
+/** Standard deviation (population, ddof 0) over the dims. */
+export function std(x: TensorLike, dims?: DimSelection): Tensor {
+  const t = asTensor(x);
+  const names = reduceDims(t, dims, 'math.std');
+  const centered = sub(t, mean(t, names));
+  return sqrt(mean(mul(centered, centered), names));
+}
+
+// --- structure ---
+
+/** Reorders dims (only matters for `.data`, `.toArray()` and printing). */
+export function transpose(x: Tensor, order: DimSelection): Tensor {
+  const names = selectionNames(order);
+  return names.every((n, i) => x.shape.dims[i]?.name === n) && names.length === x.rank ? x : bind(mv.transpose, [x], { order: names });
+}
+
+/**
+ * Renames or retypes dims: `renameDims(t, 'x', 'y')`, `renameDims(t, 'x,y', 'a,b')`,
+ * `renameDims(t, 'x', spatial('y'))`, `renameDims(t, { x: 'y' })`.
+ */
+export function renameDims(x: Tensor, dims: DimSelection | Record<string, string | Shape>, names?: DimSelection): Tensor {
+  let mapping: Record<string, string | Shape> = {};
+  if (names === undefined) {
+    if (typeof dims !== 'object' || dims instanceof Shape || Array.isArray(dims)) throw new ShapeError('renameDims: give new names, e.g. renameDims(t, "x", "y") or renameDims(t, { x: "y" })');
+    mapping = dims as Record<string, string | Shape>;
+  } else {
+    const from = selectionNames(dims as DimSelection);
+    const to: (string | Shape)[] = names instanceof Shape ? names.dims.map((d) => new Shape([d])) : selectionNames(names);
+    if (from.length !== to.length) throw new ShapeError(`renameDims: ${from.length} dims (${from.join(',')}) but ${to.length} new names`);
+    from.forEach((n, i) => { mapping[n] = to[i]; });
+  }
+  const out = bind(mv.rename, [x], { mapping });
+  const canon = out.shape.canonical();
+  return canon === out.shape ? out : transpose(out, canon.names);
+}
+
+/** Adds dims (values repeat along them). Dims already present must match. */
+export function expand(x: TensorLike, ...shapes: Shape[]): Tensor {
+  const t = asTensor(x);
+  const target = broadcastShapes([t.shape, ...shapes]);
+  if (!target.isDefined) throw new ShapeError(`expand: every new dim needs a size, got ${target}`);
+  return target.key === t.shape.key ? t : bind(mv.expand, [t], { shape: target });
+}
+
+/** Packs several dims into one (row-major in the order given): `packDims(t, 'x,y', instance('points'))`. */
+export function packDims(x: Tensor, dims: DimSelection, packed: Shape): Tensor {
+  const names = selectionNames(dims);
+  if (packed.rank !== 1) throw new ShapeError(`packDims: the packed dim must be one dim, got ${packed}`);
+  for (const n of names) x.shape.dim(n);
+  const others = x.shape.without(names).names;
+  const ordered = transpose(x, [...others, ...names]);
+  const volume = names.reduce((a, n) => a * x.shape.size(n), 1);
+  const pd = packed.dims[0];
+  if (pd.size !== undefined && pd.size !== volume) throw new ShapeError(`packDims: ${names.join(',')} hold ${volume} elements but ${packed} has size ${pd.size}`);
+  const shape = x.shape.without(names).and(new Shape([{ name: pd.name, kind: pd.kind, size: volume }]));
+  const out = bind(mv.reshape, [ordered], { shape });
+  const canon = shape.canonical();
+  return canon === shape ? out : transpose(out, canon.names);
+}
+
+/** Splits one dim into several (row-major): `unpackDim(t, 'points', spatial({ x: 4, y: 3 }))`. One size may be omitted. */
+export function unpackDim(x: Tensor, dim: string, unpacked: Shape): Tensor {
+  const n = x.shape.size(dim);
+  const unknown = unpacked.dims.filter((d) => d.size === undefined);
+  let target = unpacked;
+  if (unknown.length > 1) throw new ShapeError(`unpackDim: at most one size may be left out in ${unpacked}`);
+  if (unknown.length === 1) {
+    const known = unpacked.dims.reduce((a, d) => a * (d.size ?? 1), 1);
+    if (n % known !== 0) throw new ShapeError(`unpackDim: ${dim} has ${n} elements, not divisible by ${known}`);
+    target = unpacked.withSize(unknown[0].name, n / known);
+  }
+  if (target.volume !== n) throw new ShapeError(`unpackDim: ${dim} has ${n} elements but ${target} holds ${target.volume}`);
+  const others = x.shape.without(dim);
+  const ordered = transpose(x, [...others.names, dim]);
+  const shape = others.and(target);
+  const out = bind(mv.reshape, [ordered], { shape });
+  const canon = shape.canonical();
+  return canon === shape ? out : transpose(out, canon.names);
+}
+
+/** Stacks tensors along a new dim: `stack([a, b], channel('vector'))` or `stack({ x: a, y: b }, channel('vector'))`. */
+export function stack(values: readonly TensorLike[] | Record<string, TensorLike>, dim: Shape): Tensor {
+  if (!(dim instanceof Shape) || dim.rank !== 1) throw new ShapeError(`stack: expected one new dim such as channel('vector'), got ${dim}`);
+  let d: Dim = dim.dims[0];
+  let list: TensorLike[];
+  if (Array.isArray(values)) list = values.slice();
+  else {
+    list = Object.values(values);
+    d = { ...d, size: list.length, labels: Object.keys(values) };
+  }
+  if (list.length === 0) throw new ShapeError('stack: nothing to stack');
+  const tensors = list.map(asTensor);
+  return bind(mv.stack, tensors, { dim: d });
+}
+
+/** Joins tensors along an existing dim. */
+export function concat(values: readonly Tensor[], dim: string | Shape): Tensor {
+  const name = typeof dim === 'string' ? dim : dim.dims[0]?.name;
+  if (!name) throw new ShapeError('concat: name the dim to join along');
+  if (values.length === 0) throw new ShapeError('concat: nothing to concatenate');
+  if (values.length === 1) return values[0];
+  return bind(mv.concat, values, { dim: name });
+}
+
+/** Item selection per dim: an index (drops the dim), `[start, stop]` or `[start, stop, step]` (half-open), an item name, or a list of item names. */
+export type Selection = Record<string, number | readonly [number, number] | readonly [number, number, number] | string | readonly string[]>;
+
+/** Selects by dim name: `get(t, { x: [1, 5] })`, `get(t, { x: 2 })`, `get(t, { vector: 'x' })`. */
+export function get(x: Tensor, sel: Selection): Tensor {
+  let t = x;
+  for (const [name, s] of Object.entries(sel)) {
+    if (!t.shape.has(name)) throw new ShapeError(`get: unknown dimension '${name}': ${x.shape} has ${x.shape.names.map((n) => `'${n}'`).join(', ') || 'no dims'}`);
+    const d = t.shape.dim(name);
+    const size = d.size!;
+    if (typeof s === 'number') {
+      const i = normIndex(s, size, name);
+      t = bind(mv.gather, [t], { dim: name, indices: [i], drop: true });
+    } else if (typeof s === 'string' || (Array.isArray(s) && typeof s[0] === 'string')) {
+      const items = typeof s === 'string' ? splitNames(s) : (s as string[]);
+      if (!d.labels) throw new ShapeError(`get: dim '${name}' of ${x.shape} has no item names; select by index`);
+      const indices = items.map((it) => {
+        const i = d.labels!.indexOf(it);
+        if (i < 0) throw new ShapeError(`get: '${it}' is not an item of ${name} (items: ${d.labels!.join(', ')})`);
+        return i;
+      });
+      const single = typeof s === 'string' && items.length === 1;
+      t = bind(mv.gather, [t], { dim: name, indices, drop: single });
+    } else {
+      const arr = s as readonly number[];
+      const step = arr[2] ?? 1;
+      if (step === 0) throw new ShapeError(`get: step must not be 0 (dim ${name})`);
+      const start = clampIndex(arr[0], size, step), stop = clampIndex(arr[1], size, step);
+      if (start === 0 && stop === size && step === 1) continue;
+      t = bind(mv.slice, [t], { dim: name, start, stop, step });
+    }
+  }
+  return t;
+}
+
+function normIndex(i: number, size: number, name: string): number {
+  if (!Number.isInteger(i)) throw new ShapeError(`get: index ${i} along ${name} is not an integer`);
+  const j = i < 0 ? size + i : i;
+  if (j < 0 || j >= size) throw new ShapeError(`get: index ${i} is out of range for ${name} of size ${size}`);
+  return j;
+}
+
+function clampIndex(i: number | undefined, size: number, step: number): number {
+  if (i === undefined) return step > 0 ? size : -1;
+  const j = i < 0 ? size + i : i;
+  return step > 0 ? Math.min(Math.max(j, 0), size) : Math.min(Math.max(j, -1), size - 1);
+}
+
+/** Contracts dims of `a` with dims of `b` (sizes must match): `dot(x, 'in', w, 'in')`. */
+export function dot(a: Tensor, aDims: DimSelection, b: Tensor, bDims: DimSelection): Tensor {
+  return bind(dotPrim, [a, b], { a: selectionNames(aDims), b: selectionNames(bDims) });
+}
+
+// --- padding, shifts and finite differences (ΦML's math.pad / shift / laplace / spatial_gradient) ---
+
+/** How values beyond the edge are filled: zeros, wrap-around, or the edge value repeated. */
+export type Padding = 'zero' | 'periodic' | 'boundary';
+
+/** Pads dims: `pad(t, { x: [1, 1] }, 'periodic')`. */
+export function pad(x: Tensor, widths: Record<string, readonly [number, number]>, padding: Padding = 'zero'): Tensor {
+  let t = x;
+  for (const [name, [lo, hi]] of Object.entries(widths)) {
+    const n = t.shape.size(name);
+    if (lo < 0 || hi < 0) throw new ShapeError(`pad: widths must be non-negative, got ${lo}, ${hi} for ${name}`);
+    if (lo === 0 && hi === 0) continue;
+    if (padding === 'zero') {
+      const parts: Tensor[] = [];
+      if (lo) parts.push(expand(wrap(0, { dtype: t.dtype }), t.shape.withSize(name, lo)));
+      parts.push(t);
+      if (hi) parts.push(expand(wrap(0, { dtype: t.dtype }), t.shape.withSize(name, hi)));
+      t = bind(mv.concat, parts, { dim: name });
+    } else {
+      if (n === 0) throw new ShapeError(`pad: cannot pad the empty dim ${name} with '${padding}'`);
+      const idx: number[] = [];
+      const at = (i: number) => (padding === 'periodic' ? ((i % n) + n) % n : Math.min(Math.max(i, 0), n - 1));
+      for (let i = -lo; i < n + hi; i++) idx.push(at(i));
+      t = bind(mv.gather, [t], { dim: name, indices: idx, drop: false });
+    }
+  }
+  return t;
+}
+
+/** `shift(t, { x: 1 })[x=i] = t[x=i+1]`, filling beyond the edge by `padding`. */
+export function shift(x: Tensor, offsets: Record<string, number>, padding: Padding = 'zero'): Tensor {
+  let t = x;
+  for (const [name, o] of Object.entries(offsets)) {
+    if (!Number.isInteger(o)) throw new ShapeError(`shift: offsets are integers, got ${o} for ${name}`);
+    if (o === 0) continue;
+    const n = t.shape.size(name);
+    const padded = pad(t, { [name]: o > 0 ? [0, Math.min(o, n)] : [Math.min(-o, n), 0] }, padding);
+    const start = o > 0 ? Math.min(o, n) : 0;
+    t = get(padded, { [name]: [start, start + n] });
+  }
+  return t;
+}
+
+export interface StencilOptions {
+  /** Dims to differentiate (default: all spatial dims). */
+  dims?: DimSelection;
+  padding?: Padding;
+  /** Grid spacing. */
+  dx?: number;
+}
+
+function stencilDims(x: Tensor, dims: DimSelection | undefined, fn: string): string[] {
+  const names = dims === undefined ? x.shape.spatial.names : selectionNames(dims);
+  if (names.length === 0) throw new ShapeError(`${fn}: ${x.shape} has no spatial dims; pass { dims }`);
+  for (const n of names) x.shape.dim(n);
+  return names;
+}
+
+/** Discrete Laplacian `Σ (t[i+1] - 2 t[i] + t[i-1]) / dx²` over the dims (default padding 'boundary', as ΦML). */
+export function laplace(x: Tensor, options: StencilOptions = {}): Tensor {
+  const { padding = 'boundary', dx = 1 } = options;
+  const names = stencilDims(x, options.dims, 'math.laplace');
+  let acc: Tensor | undefined;
+  for (const n of names) {
+    const term = sub(add(shift(x, { [n]: 1 }, padding), shift(x, { [n]: -1 }, padding)), mul(x, 2));
+    acc = acc ? add(acc, term) : term;
+  }
+  return dx === 1 ? acc! : div(acc!, dx * dx);
+}
+
+export interface GradientOptions extends StencilOptions {
+  difference?: 'central' | 'forward' | 'backward';
+  /** Dim the components are stacked along (default `channel('vector')` with the dim names as items). */
+  stackDim?: Shape;
+}
+
+/** Finite-difference gradient, components stacked along `vectorᶜ=x,y,…`. */
+export function spatialGradient(x: Tensor, options: GradientOptions = {}): Tensor {
+  const { padding = 'boundary', dx = 1, difference = 'central' } = options;
+  const names = stencilDims(x, options.dims, 'math.spatialGradient');
+  const comps: Record<string, Tensor> = {};
+  for (const n of names) {
+    let d: Tensor;
+    if (difference === 'central') d = div(sub(shift(x, { [n]: 1 }, padding), shift(x, { [n]: -1 }, padding)), 2 * dx);
+    else if (difference === 'forward') d = div(sub(shift(x, { [n]: 1 }, padding), x), dx);
+    else d = div(sub(x, shift(x, { [n]: -1 }, padding)), dx);
+    comps[n] = d;
+  }
+  const dim = options.stackDim ?? new Shape([{ name: 'vector', kind: 'channel', size: undefined }]);
+  return stack(comps, dim);
+}

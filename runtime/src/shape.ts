@@ -1,0 +1,282 @@
+/**
+ * Named, typed dimensions (ΦML's Shape). A Shape is an immutable list of dims; every dim has a
+ * name, a kind (batch, dual, instance, spatial, channel), a size (unknown in names-only shapes)
+ * and, for channel-like dims, optional item names ("labels").
+ *
+ * Constructors (`batch`, `spatial`, …) build shapes; filters are members (`shape.spatial`,
+ * `shape.nonBatch`) so that one name never means both (PhiML's `spatial(x)` ambiguity).
+ */
+import { ShapeError } from './errors';
+
+export type DimKind = 'batch' | 'dual' | 'instance' | 'spatial' | 'channel';
+
+/** Canonical order of dim kinds: results of broadcasting list their dims in this order. */
+export const DIM_KINDS: readonly DimKind[] = ['batch', 'dual', 'instance', 'spatial', 'channel'];
+const KIND_RANK: Record<DimKind, number> = { batch: 0, dual: 1, instance: 2, spatial: 3, channel: 4 };
+export const SUPERSCRIPT: Record<DimKind, string> = { batch: 'ᵇ', dual: 'ᵈ', instance: 'ⁱ', spatial: 'ˢ', channel: 'ᶜ' };
+
+export interface Dim {
+  readonly name: string;
+  readonly kind: DimKind;
+  /** Undefined in names-only shapes such as `spatial('x,y')`. */
+  readonly size: number | undefined;
+  /** Item names, one per element along this dim. */
+  readonly labels?: readonly string[];
+}
+
+export class Shape {
+  /** The empty shape `()`. */
+  static readonly EMPTY = new Shape([]);
+
+  readonly dims: readonly Dim[];
+  private _key: string | undefined;
+  private _index: Map<string, number> | undefined;
+
+  constructor(dims: readonly Dim[]) {
+    const seen = new Set<string>();
+    for (const d of dims) {
+      if (seen.has(d.name)) throw new ShapeError(`Duplicate dimension '${d.name}' in shape (${dims.map(fmtDim).join(', ')})`);
+      seen.add(d.name);
+      if (d.size !== undefined && (!Number.isInteger(d.size) || d.size < 0)) {
+        throw new ShapeError(`Dimension '${d.name}' has invalid size ${d.size}: sizes are non-negative integers`);
+      }
+      if (d.labels && d.size !== undefined && d.labels.length !== d.size) {
+        throw new ShapeError(`Dimension '${d.name}' has ${d.labels.length} item names for size ${d.size}`);
+      }
+    }
+    this.dims = Object.freeze(dims.slice());
+  }
+
+  get names(): string[] { return this.dims.map((d) => d.name); }
+  get sizes(): (number | undefined)[] { return this.dims.map((d) => d.size); }
+  get kinds(): DimKind[] { return this.dims.map((d) => d.kind); }
+  get rank(): number { return this.dims.length; }
+  get isEmpty(): boolean { return this.dims.length === 0; }
+  /** Number of elements; NaN if any size is unknown. */
+  get volume(): number {
+    let v = 1;
+    for (const d of this.dims) v *= d.size === undefined ? NaN : d.size;
+    return v;
+  }
+  /** True when every dim has a size. */
+  get isDefined(): boolean { return this.dims.every((d) => d.size !== undefined); }
+
+  /** Position of a dim by name, or -1. */
+  indexOf(name: string): number {
+    if (!this._index) this._index = new Map(this.dims.map((d, i) => [d.name, i]));
+    return this._index.get(name) ?? -1;
+  }
+  has(name: string): boolean { return this.indexOf(name) >= 0; }
+  /** The dim called `name`; throws a ShapeError naming the available dims when absent. */
+  dim(name: string): Dim {
+    const i = this.indexOf(name);
+    if (i < 0) throw new ShapeError(`Unknown dimension '${name}': shape ${this} has ${this.rank ? this.names.map((n) => `'${n}'`).join(', ') : 'no dims'}`);
+    return this.dims[i];
+  }
+  /** Size of the dim called `name` (throws when unknown). */
+  size(name: string): number {
+    const d = this.dim(name);
+    if (d.size === undefined) throw new ShapeError(`Dimension '${name}' has no size in ${this}`);
+    return d.size;
+  }
+  labels(name: string): readonly string[] | undefined { return this.dim(name).labels; }
+
+  // --- filters (PhiML's grammar: complementary pairs) ---
+  get batch(): Shape { return this.ofKind('batch'); }
+  get dual(): Shape { return this.ofKind('dual'); }
+  get instance(): Shape { return this.ofKind('instance'); }
+  get spatial(): Shape { return this.ofKind('spatial'); }
+  get channel(): Shape { return this.ofKind('channel'); }
+  get nonBatch(): Shape { return this.filter((d) => d.kind !== 'batch'); }
+  get nonDual(): Shape { return this.filter((d) => d.kind !== 'dual'); }
+  get nonInstance(): Shape { return this.filter((d) => d.kind !== 'instance'); }
+  get nonSpatial(): Shape { return this.filter((d) => d.kind !== 'spatial'); }
+  get nonChannel(): Shape { return this.filter((d) => d.kind !== 'channel'); }
+  ofKind(kind: DimKind): Shape { return this.filter((d) => d.kind === kind); }
+  filter(pred: (d: Dim) => boolean): Shape {
+    const dims = this.dims.filter(pred);
+    return dims.length === this.dims.length ? this : new Shape(dims);
+  }
+
+  // --- derivation ---
+  /** Concatenation (ΦML `&`): dims of `other` that are new are appended; shared dims must agree. */
+  and(...others: Shape[]): Shape {
+    let dims = this.dims.slice();
+    for (const o of others) {
+      for (const d of o.dims) {
+        const i = dims.findIndex((e) => e.name === d.name);
+        if (i < 0) dims.push(d);
+        else dims[i] = mergeDim(dims[i], d, this, o);
+      }
+    }
+    return new Shape(dims);
+  }
+  /** This shape without the named dims (names that are absent are ignored). */
+  without(names: DimSelection): Shape {
+    const drop = new Set(selectionNames(names));
+    return this.filter((d) => !drop.has(d.name));
+  }
+  /** Only the named dims, in the order given. Throws for names that are absent. */
+  only(names: DimSelection): Shape {
+    return new Shape(selectionNames(names).map((n) => this.dim(n)));
+  }
+  withSize(name: string, size: number, labels?: readonly string[]): Shape {
+    const i = this.indexOf(name);
+    if (i < 0) throw new ShapeError(`Unknown dimension '${name}' in ${this}`);
+    const dims = this.dims.slice();
+    dims[i] = labels ? { name, kind: dims[i].kind, size, labels } : { name, kind: dims[i].kind, size };
+    return new Shape(dims);
+  }
+  /** Renames and/or retypes dims. `to` gives, per old name, a new name or a one-dim Shape. */
+  rename(mapping: Record<string, string | Shape>): Shape {
+    const dims = this.dims.map((d) => {
+      const to = mapping[d.name];
+      if (to === undefined) return d;
+      if (typeof to === 'string') return { ...d, name: to };
+      if (to.rank !== 1) throw new ShapeError(`renameDims: target for '${d.name}' must be a single dim, got ${to}`);
+      const t = to.dims[0];
+      if (t.size !== undefined && d.size !== undefined && t.size !== d.size) {
+        throw new ShapeError(`renameDims: '${d.name}' has size ${d.size} but target ${to} has size ${t.size}`);
+      }
+      const labels = t.labels ?? d.labels;
+      return labels ? { name: t.name, kind: t.kind, size: d.size, labels } : { name: t.name, kind: t.kind, size: d.size };
+    });
+    for (const name of Object.keys(mapping)) if (!this.has(name)) throw new ShapeError(`renameDims: unknown dimension '${name}' in ${this}`);
+    return new Shape(dims);
+  }
+  /** Dims sorted by kind (batch, dual, instance, spatial, channel), stable within a kind. */
+  canonical(): Shape {
+    let sorted = true;
+    for (let i = 1; i < this.dims.length; i++) if (KIND_RANK[this.dims[i - 1].kind] > KIND_RANK[this.dims[i].kind]) sorted = false;
+    if (sorted) return this;
+    return new Shape(this.dims.slice().sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind]));
+  }
+
+  // --- comparison ---
+  /** Exact equality: same dims in the same order (names, kinds, sizes, item names). */
+  equals(other: Shape): boolean { return this === other || this.key === other.key; }
+  /** Equal up to dim order. */
+  sameDims(other: Shape): boolean {
+    if (this.rank !== other.rank) return false;
+    return this.dims.every((d) => {
+      const i = other.indexOf(d.name);
+      return i >= 0 && dimKey(other.dims[i]) === dimKey(d);
+    });
+  }
+  /** A string that identifies this shape exactly (used in cache keys). */
+  get key(): string {
+    if (this._key === undefined) this._key = this.dims.map(dimKey).join(';');
+    return this._key;
+  }
+
+  toString(): string { return `(${this.dims.map(fmtDim).join(', ')})`; }
+  [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
+}
+
+/** Names given as `'x,y'`, `['x', 'y']` or a Shape. */
+export type DimSelection = string | readonly string[] | Shape;
+
+export function selectionNames(sel: DimSelection): string[] {
+  if (sel instanceof Shape) return sel.names;
+  if (typeof sel === 'string') return splitNames(sel);
+  return sel.slice();
+}
+
+export function splitNames(s: string): string[] {
+  return s.split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+}
+
+function dimKey(d: Dim): string {
+  return `${d.name}:${d.kind[0]}${d.size ?? '?'}${d.labels ? '=' + d.labels.join(',') : ''}`;
+}
+
+export function fmtDim(d: Dim): string {
+  let s = d.name + SUPERSCRIPT[d.kind];
+  if (d.labels) {
+    const joined = d.labels.join(',');
+    s += '=' + (joined.length <= 12 ? joined : `${d.labels.length}:${d.labels[0].slice(0, 5)}...`);
+  } else if (d.size !== undefined) {
+    s += '=' + d.size;
+  }
+  return s;
+}
+
+function mergeDim(a: Dim, b: Dim, sa: Shape, sb: Shape): Dim {
+  if (a.kind !== b.kind) {
+    throw new ShapeError(`Dimension '${a.name}' is ${a.kind} in ${sa} but ${b.kind} in ${sb}`, [sa, sb]);
+  }
+  if (a.size !== undefined && b.size !== undefined && a.size !== b.size) {
+    throw new ShapeError(`Incompatible shapes ${sa} and ${sb}: ${a.name}: ${a.size} vs ${b.size}`, [sa, sb]);
+  }
+  if (a.labels && b.labels && a.labels.join(',') !== b.labels.join(',')) {
+    throw new ShapeError(`Incompatible item names along '${a.name}': ${a.labels.join(',')} vs ${b.labels.join(',')}`, [sa, sb]);
+  }
+  const size = a.size ?? b.size;
+  const labels = a.labels ?? b.labels;
+  if (size === a.size && labels === a.labels) return a;
+  return labels ? { name: a.name, kind: a.kind, size, labels } : { name: a.name, kind: a.kind, size };
+}
+
+/**
+ * The broadcast result of several shapes: the union of their dims by name (shared dims must agree
+ * in kind and size), ordered by kind, first appearance within a kind.
+ */
+export function broadcastShapes(shapes: readonly Shape[]): Shape {
+  if (shapes.length === 1) return shapes[0].canonical();
+  if (shapes.length === 2 && shapes[0].equals(shapes[1])) return shapes[0].canonical();
+  const dims: Dim[] = [];
+  const where: Shape[] = [];
+  for (const s of shapes) {
+    for (const d of s.dims) {
+      const i = dims.findIndex((e) => e.name === d.name);
+      if (i < 0) { dims.push(d); where.push(s); }
+      else dims[i] = mergeDim(dims[i], d, where[i], s);
+    }
+  }
+  return new Shape(dims).canonical();
+}
+
+// --- constructors ---
+
+/** Sizes or item names per dim: `{ x: 64 }`, `{ vector: 'x,y' }`, `{ vector: ['x', 'y'] }`. */
+export type DimSpec = Record<string, number | string | readonly string[] | undefined>;
+
+function construct(kind: DimKind, specs: (DimSpec | string)[]): Shape {
+  const dims: Dim[] = [];
+  const push = (rawName: string, value: number | string | readonly string[] | undefined) => {
+    const name = kind === 'dual' && !rawName.startsWith('~') ? '~' + rawName : rawName;
+    if (!/^~?[A-Za-z_$][\w$]*$/.test(name)) throw new ShapeError(`Invalid dimension name '${rawName}': use an identifier such as 'x' or 'vector'`);
+    if (value === undefined) dims.push({ name, kind, size: undefined });
+    else if (typeof value === 'number') dims.push({ name, kind, size: value });
+    else {
+      const labels = typeof value === 'string' ? splitNames(value) : value.slice();
+      if (labels.length === 0) throw new ShapeError(`Dimension '${rawName}': empty item names`);
+      if (new Set(labels).size !== labels.length) throw new ShapeError(`Dimension '${rawName}': duplicate item names in ${labels.join(',')}`);
+      dims.push({ name, kind, size: labels.length, labels: Object.freeze(labels) });
+    }
+  };
+  for (const spec of specs) {
+    if (typeof spec === 'string') for (const n of splitNames(spec)) push(n, undefined);
+    else if (spec instanceof Shape) throw new ShapeError(`${kind}(...) takes names or { name: size } records; to filter a shape use shape.${kind}`);
+    else for (const [n, v] of Object.entries(spec)) push(n, v);
+  }
+  return new Shape(dims);
+}
+
+/** Batch dims: `batch({ b: 10 })`, names only: `batch('b')`. */
+export function batch(...specs: (DimSpec | string)[]): Shape { return construct('batch', specs); }
+/** Dual dims; names get a `~` prefix: `dual({ x: 3 })` is `(~xᵈ=3)`. */
+export function dual(...specs: (DimSpec | string)[]): Shape { return construct('dual', specs); }
+/** Instance dims: `instance({ points: 5 })`. */
+export function instance(...specs: (DimSpec | string)[]): Shape { return construct('instance', specs); }
+/** Spatial dims: `spatial({ x: 64, y: 32 })`, names only: `spatial('x,y')`. */
+export function spatial(...specs: (DimSpec | string)[]): Shape { return construct('spatial', specs); }
+/** Channel dims, with item names `channel({ vector: 'x,y' })` or a size `channel({ vector: 3 })`. */
+export function channel(...specs: (DimSpec | string)[]): Shape { return construct('channel', specs); }
+
+/** Concatenates any number of shapes (`a.and(b, c)`), or returns the empty shape. */
+export function concatShapes(...shapes: Shape[]): Shape {
+  return shapes.length === 0 ? Shape.EMPTY : shapes[0].and(...shapes.slice(1));
+}
+
+export function isShape(x: unknown): x is Shape { return x instanceof Shape; }

@@ -1,0 +1,86 @@
+/**
+ * The traced program: a small SSA IR in the spirit of JAX's jaxpr. A Graph has input Vars, a
+ * list of equations (one primitive application each) and output atoms. Atoms are Vars or
+ * Literals (concrete tensors that become ONNX initializers).
+ */
+import type { DType } from '../dtype';
+import type { Shape } from '../shape';
+import type { Tensor } from '../tensor';
+import type { Primitive } from '../ops/registry';
+
+export class Var {
+  constructor(readonly id: number, readonly shape: Shape, readonly dtype: DType) {}
+  toString(): string { return `v${this.id}`; }
+}
+
+export class Literal {
+  constructor(readonly value: Tensor) {}
+  get shape(): Shape { return this.value.shape; }
+  get dtype(): DType { return this.value.dtype; }
+}
+
+export type Atom = Var | Literal;
+
+export interface Eqn {
+  readonly prim: Primitive<any>;
+  readonly inputs: readonly Atom[];
+  readonly params: any;
+  readonly out: Var;
+  /** Where the op was called (for errors that point at user code); stack formatted lazily. */
+  readonly site?: { stack?: string };
+}
+
+export interface Graph {
+  readonly inputs: readonly Var[];
+  readonly eqns: readonly Eqn[];
+  readonly outputs: readonly Atom[];
+}
+
+const SHORT: Record<DType, string> = { float32: 'f32', float64: 'f64', int32: 'i32', int64: 'i64', bool: 'bool' };
+
+function avalText(shape: Shape, dtype: DType): string {
+  return `${SHORT[dtype]}[${shape.dims.map((d) => `${d.name}=${d.size}`).join(',')}]`;
+}
+
+function paramsText(params: any): string {
+  if (params === undefined || params === null) return '';
+  const entries = Object.entries(params).filter(([, v]) => v !== undefined);
+  if (!entries.length) return '';
+  const fmt = (v: unknown): string => {
+    if (Array.isArray(v)) return `[${v.map(fmt).join(',')}]`;
+    if (v && typeof v === 'object' && 'dims' in (v as any) && typeof (v as any).toString === 'function') return String(v);
+    if (v && typeof v === 'object') return JSON.stringify(v);
+    return String(v);
+  };
+  return `[${entries.map(([k, v]) => `${k}=${fmt(v)}`).join(' ')}]`;
+}
+
+/** Readable listing of a graph, e.g. for `fun.traces[0].graph` and snapshot tests. */
+export function formatGraph(g: Graph): string {
+  const name = (a: Atom) => (a instanceof Var ? a.toString() : literalText(a));
+  const lines = [`{ lambda ${g.inputs.map((v) => `${v}:${avalText(v.shape, v.dtype)}`).join(' ')} .`];
+  for (const e of g.eqns) {
+    lines.push(`    ${e.out}:${avalText(e.out.shape, e.out.dtype)} = ${e.prim.name}${paramsText(e.params)} ${e.inputs.map(name).join(' ')}`);
+  }
+  lines.push(`  in (${g.outputs.map(name).join(', ')}) }`);
+  return lines.join('\n');
+}
+
+function literalText(l: Literal): string {
+  const t = l.value;
+  if (t.shape.rank === 0) return `${String(t.item())}:${SHORT[t.dtype]}`;
+  return `const:${avalText(t.shape, t.dtype)}`;
+}
+
+/** Structural checks (JAX's check_jaxpr): every var defined before use, avals consistent. */
+export function checkGraph(g: Graph): void {
+  const defined = new Set<Var>(g.inputs);
+  for (const e of g.eqns) {
+    for (const a of e.inputs) {
+      if (a instanceof Var && !defined.has(a)) throw new Error(`IR check: ${a} used by ${e.prim.name} before definition`);
+    }
+    if (defined.has(e.out)) throw new Error(`IR check: ${e.out} defined twice`);
+    defined.add(e.out);
+  }
+  for (const a of g.outputs) if (a instanceof Var && !defined.has(a)) throw new Error(`IR check: output ${a} is undefined`);
+}

@@ -6,5 +6,6 @@ export * as math from './math';
 export { Tensor, isTensor } from './tensor';
 export { Shape, batch, dual, instance, spatial, channel, concatShapes, type Dim, type DimKind, type DimSelection } from './shape';
 export { vec } from './create';
+export { jit, type JitFunction, type JitOptions, type JitMeta, type TraceInfo } from './jit/function';
 export type { DType, TypedArray } from './dtype';
 export { ShapeError, DTypeError, TensorDataError, TracerConversionError, JitError, CompiledRunError, DeviceError } from './errors';

@@ -5,3 +5,6 @@ export { tensor, wrap, zeros, ones, zerosLike, onesLike, randomNormal, randomUni
 export type { TensorData, DTypeOption, NormalOptions, UniformOptions } from './create';
 export * from './operations';
 export { seed } from './ops/random';
+export { jitCompile, traceCheck, type JitFunction, type JitOptions, type JitMeta, type TraceInfo } from './jit/function';
+export { use, type Backend } from './jit/backend';
+export { setDevice, getDevice, type DeviceKind, type DeviceOptions } from './session/device';

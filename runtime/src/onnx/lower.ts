@@ -1,0 +1,173 @@
+/**
+ * IR → ONNX model. Each equation is lowered by its primitive's `lower` rule through an
+ * OnnxBuilder, which translates named dims to positional axes (Transpose/Unsqueeze only where
+ * names require them), shares constants, and merges identical nodes.
+ */
+import type { Shape } from '../shape';
+import { type DType, ONNX_TYPE } from '../dtype';
+import type { Tensor } from '../tensor';
+import { Var, type Graph } from '../trace/ir';
+import type { Lowering, OnnxAttr, OnnxValue } from '../ops/registry';
+import { ATTR, encodeModel, type AttributeObj, type ModelObj, type NodeObj, type TensorProtoObj, type ValueInfoObj } from './proto';
+
+/** Opset 18: Reduce* ops take axes as inputs; everything we emit exists there. */
+export const OPSET = 18;
+const IR_VERSION = 8;
+
+/** Literals up to this many elements are merged by content (bigger ones by identity). */
+const DEDUP_ELEMENTS = 4096;
+
+function rawBytes(t: Tensor): Uint8Array {
+  const d = t._data!;
+  return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+}
+
+export class OnnxBuilder implements Lowering {
+  readonly nodes: NodeObj[] = [];
+  readonly initializers: TensorProtoObj[] = [];
+  /** Prefix for node names, so runtime errors can be traced back to an equation. */
+  scope = 'n';
+  private count = 0;
+  private readonly nodeCache = new Map<string, string>();
+  private readonly constCache = new Map<string, string>();
+  private readonly literalCache = new Map<Tensor, string>();
+
+  private fresh(prefix: string): string { return `${prefix}_${this.count++}`; }
+
+  node(opType: string, inputs: readonly string[], attrs: Record<string, OnnxAttr> = {}): string {
+    const random = opType.startsWith('Random');
+    const key = `${opType}(${inputs.join(',')})${JSON.stringify(attrs)}`;
+    if (!random) {
+      const hit = this.nodeCache.get(key);
+      if (hit) return hit;
+    }
+    const out = this.fresh(`${this.scope}_${opType}`);
+    this.nodes.push({ opType, input: inputs.slice(), output: [out], name: out, attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)) });
+    if (!random) this.nodeCache.set(key, out);
+    return out;
+  }
+
+  private initializer(dtype: DType, dims: readonly number[], bytes: Uint8Array, key?: string): string {
+    if (key) {
+      const hit = this.constCache.get(key);
+      if (hit) return hit;
+    }
+    const name = this.fresh('const');
+    this.initializers.push({ name, dataType: ONNX_TYPE[dtype], dims: dims.slice(), rawData: bytes });
+    if (key) this.constCache.set(key, name);
+    return name;
+  }
+
+  int64s(values: readonly number[]): string {
+    const data = BigInt64Array.from(values, (v) => BigInt(v));
+    return this.initializer('int64', [values.length], new Uint8Array(data.buffer), `i64[${values.join(',')}]`);
+  }
+
+  scalar(value: number | boolean, dtype: DType): string {
+    let bytes: Uint8Array;
+    switch (dtype) {
+      case 'float32': bytes = new Uint8Array(Float32Array.of(Number(value)).buffer); break;
+      case 'float64': bytes = new Uint8Array(Float64Array.of(Number(value)).buffer); break;
+      case 'int32': bytes = new Uint8Array(Int32Array.of(Number(value)).buffer); break;
+      case 'int64': bytes = new Uint8Array(BigInt64Array.of(BigInt(value)).buffer); break;
+      case 'bool': bytes = Uint8Array.of(value ? 1 : 0); break;
+    }
+    return this.initializer(dtype, [], bytes, `${dtype}:${Object.is(value, -0) ? '-0' : String(value)}`);
+  }
+
+  /** A concrete tensor as an initializer (axes in its shape order); equal small tensors share one. */
+  literal(t: Tensor): string {
+    const hit = this.literalCache.get(t);
+    if (hit) return hit;
+    const bytes = rawBytes(t);
+    const key = t.shape.volume <= DEDUP_ELEMENTS ? `lit:${t.dtype}:${(t.shape.sizes as number[]).join('x')}:${Buffer.from(bytes).toString('base64')}` : undefined;
+    const name = this.initializer(t.dtype, t.shape.sizes as number[], bytes.slice(), key);
+    this.literalCache.set(t, name);
+    return name;
+  }
+
+  cast(name: string, from: DType, to: DType): string {
+    return from === to ? name : this.node('Cast', [name], { to: ONNX_TYPE[to] });
+  }
+
+  transpose(v: OnnxValue, names: readonly string[]): string {
+    const perm = names.map((n) => v.shape.indexOf(n));
+    if (perm.some((p) => p < 0) || perm.length !== v.shape.rank) {
+      throw new Error(`internal: cannot transpose ${v.shape} to (${names.join(', ')})`);
+    }
+    return perm.every((p, i) => p === i) ? v.name : this.node('Transpose', [v.name], { perm });
+  }
+
+  align(v: OnnxValue, to: Shape): string {
+    if (v.shape.rank === 0) return v.name;
+    const order = to.names.filter((n) => v.shape.has(n));
+    const t = this.transpose(v, order);
+    // ONNX broadcasting aligns trailing axes, so only dims missing after v's first dim need a
+    // size-1 axis.
+    const first = to.indexOf(order[0]);
+    const axes: number[] = [];
+    for (let p = first; p < to.rank; p++) if (!v.shape.has(to.dims[p].name)) axes.push(p - first);
+    return axes.length ? this.node('Unsqueeze', [t, this.int64s(axes)]) : t;
+  }
+}
+
+function attribute(name: string, v: OnnxAttr): AttributeObj {
+  if (typeof v === 'number') return { name, type: ATTR.INT, i: v };
+  if (typeof v === 'string') return { name, type: ATTR.STRING, s: Buffer.from(v, 'utf8') };
+  if (Array.isArray(v)) return { name, type: ATTR.INTS, ints: v };
+  if ('float' in v) return { name, type: ATTR.FLOAT, f: v.float };
+  const t = v.tensor;
+  return { name, type: ATTR.TENSOR, t: { dims: t.shape.sizes as number[], dataType: ONNX_TYPE[t.dtype], rawData: rawBytes(t).slice() } };
+}
+
+function valueInfo(name: string, shape: Shape, dtype: DType, doc?: string): ValueInfoObj {
+  return {
+    name,
+    type: { tensorType: { elemType: ONNX_TYPE[dtype], shape: { dim: shape.dims.map((d) => ({ dimValue: d.size! })) } } },
+    ...(doc ? { docString: doc } : {}),
+  };
+}
+
+export interface LoweredModel {
+  readonly bytes: Uint8Array;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** Node-name prefix → equation index, for mapping runtime errors back to user code. */
+  readonly nodeCount: number;
+}
+
+/**
+ * Builds the ONNX model of a graph. `inputNames` / `outputNames` name the graph's inputs and
+ * outputs (e.g. after the argument paths); they must be unique.
+ */
+export function lowerGraph(g: Graph, fnName: string, inputNames: readonly string[], outputNames: readonly string[]): LoweredModel {
+  const b = new OnnxBuilder();
+  const env = new Map<Var, OnnxValue>();
+  g.inputs.forEach((v, i) => env.set(v, { name: inputNames[i], shape: v.shape, dtype: v.dtype }));
+  g.eqns.forEach((e, i) => {
+    b.scope = `e${i}`;
+    const ins = e.inputs.map((a): OnnxValue => (a instanceof Var ? env.get(a)! : { name: b.literal(a.value), shape: a.shape, dtype: a.dtype }));
+    const name = e.prim.lower(b, ins, e.params, { shape: e.out.shape, dtype: e.out.dtype });
+    env.set(e.out, { name, shape: e.out.shape, dtype: e.out.dtype });
+  });
+  b.scope = 'out';
+  const outputs: ValueInfoObj[] = g.outputs.map((a, k) => {
+    const src = a instanceof Var ? env.get(a)!.name : b.literal(a.value);
+    b.nodes.push({ opType: 'Identity', input: [src], output: [outputNames[k]], name: `out_Identity_${k}` });
+    return valueInfo(outputNames[k], a.shape, a.dtype, String(a.shape));
+  });
+  const model: ModelObj = {
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: '', version: OPSET }],
+    producerName: 'tensorjit',
+    producerVersion: '0.1.0',
+    graph: {
+      name: fnName || 'jit',
+      node: b.nodes,
+      initializer: b.initializers,
+      input: g.inputs.map((v, i) => valueInfo(inputNames[i], v.shape, v.dtype, String(v.shape))),
+      output: outputs,
+    },
+  };
+  return { bytes: encodeModel(model), inputNames, outputNames, nodeCount: b.nodes.length };
+}

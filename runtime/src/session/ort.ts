@@ -1,0 +1,170 @@
+/**
+ * A narrow adapter over onnxruntime-node: create a session from model bytes, run it
+ * synchronously, release it. It uses the native binding that onnxruntime-node's own public API
+ * wraps (its `run` is this same synchronous native call, deferred by `setImmediate`), which saves
+ * the Promise, validation and Tensor-object overhead on every call. That binding is private, so
+ * the exact onnxruntime-node version is pinned in package.json and checked here.
+ */
+import * as os from 'os';
+import type { DType, TypedArray } from '../dtype';
+import { CompiledRunError } from '../errors';
+import { autoOutcome, currentSetting, deviceGeneration, explainCudaFailure, setAutoOutcome } from './device';
+
+/** The onnxruntime-node version whose native binding this adapter was written against. */
+export const ORT_VERSION = '1.29.0';
+
+interface NativeSession {
+  loadModel(buffer: ArrayBuffer, byteOffset: number, byteLength: number, options: object): void;
+  run(feeds: object, fetches: object, options: object): Record<string, { data: TypedArray; dims: readonly number[] }>;
+  dispose(): void;
+}
+
+let native: { InferenceSession: new () => NativeSession } | undefined;
+
+function binding(): { InferenceSession: new () => NativeSession } {
+  if (native) return native;
+  let mod: any;
+  let version: string | undefined;
+  try {
+    version = require('onnxruntime-node/package.json').version;
+    mod = require('onnxruntime-node/dist/binding');
+  } catch (e) {
+    throw new CompiledRunError(`onnxruntime-node could not be loaded (${(e as Error).message}). Install dependencies with \`npm ci\`; tensorjit needs onnxruntime-node ${ORT_VERSION}.`, e);
+  }
+  const proto = mod?.binding?.InferenceSession?.prototype;
+  if (!proto || typeof proto.loadModel !== 'function' || typeof proto.run !== 'function' || typeof mod.initOrt !== 'function') {
+    throw new CompiledRunError(`onnxruntime-node ${version} has a native binding this tensorjit does not know (written for ${ORT_VERSION}). Pin "onnxruntime-node": "${ORT_VERSION}".`);
+  }
+  mod.initOrt();
+  native = mod.binding;
+  return native!;
+}
+
+const ORT_TYPE: Record<DType, string> = { float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int64', bool: 'bool' };
+
+export interface IOSpec { readonly name: string; readonly dims: readonly number[]; readonly dtype: DType }
+
+export interface SessionOptions {
+  /** Intra-op threads (1 for small graphs: a thread pool costs more than it saves there). */
+  readonly threads: number;
+}
+
+const live = new Set<OrtSession>();
+let exitHookInstalled = false;
+
+/** A compiled model loaded into onnxruntime, with pre-built feed objects for a fast call path. */
+export class OrtSession {
+  private session: NativeSession | undefined;
+  private readonly feeds: Record<string, { type: string; dims: readonly number[]; data: TypedArray | undefined; location: 'cpu' }> = {};
+  private readonly feedList: { data: TypedArray | undefined }[] = [];
+  private readonly fetches: Record<string, null> = {};
+  private readonly runOptions = {};
+  /** The device this session runs on ('cpu' or 'cuda') and the device setting it was built for. */
+  readonly device: 'cpu' | 'cuda';
+  readonly generation: number;
+
+  constructor(bytes: Uint8Array, readonly inputs: readonly IOSpec[], readonly outputs: readonly IOSpec[], options: SessionOptions) {
+    const b = binding();
+    const setting = currentSetting();
+    this.generation = deviceGeneration();
+    const base = {
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: options.threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      enableCpuMemArena: true,
+      enableMemPattern: true,
+      logSeverityLevel: 3,
+    };
+    const tryCuda = setting.kind === 'cuda' || (setting.kind === 'auto' && autoOutcome() !== 'cpu');
+    let session: NativeSession | undefined;
+    let device: 'cpu' | 'cuda' = 'cpu';
+    if (tryCuda) {
+      // cuBLAS/cuDNN read this when they initialise: TF32 off unless asked for, so CUDA matches CPU closely.
+      if (!setting.tf32) process.env.NVIDIA_TF32_OVERRIDE = '0';
+      try {
+        session = new b.InferenceSession();
+        session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, {
+          ...base,
+          executionProviders: [{ name: 'cuda', deviceId: setting.deviceId }, 'cpu'],
+        });
+        device = 'cuda';
+        if (setting.kind === 'auto') setAutoOutcome('cuda');
+      } catch (e) {
+        try { session?.dispose(); } catch { /* never loaded */ }
+        session = undefined;
+        if (isModelError(e)) throw e;
+        if (setting.kind === 'cuda') throw explainCudaFailure(e);
+        setAutoOutcome('cpu');
+      }
+    }
+    if (!session) {
+      session = new b.InferenceSession();
+      try {
+        session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, { ...base, executionProviders: ['cpu'] });
+      } catch (e) {
+        try { session.dispose(); } catch { /* nothing loaded */ }
+        throw e;
+      }
+    }
+    this.session = session;
+    this.device = device;
+    for (const io of inputs) {
+      const feed = { type: ORT_TYPE[io.dtype], dims: io.dims, data: undefined as TypedArray | undefined, location: 'cpu' as const };
+      this.feeds[io.name] = feed;
+      this.feedList.push(feed);
+    }
+    for (const io of outputs) this.fetches[io.name] = null;
+    live.add(this);
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      // Release native sessions before the process tears down onnxruntime (avoids exit-time aborts).
+      process.once('beforeExit', () => { for (const s of live) s.release(); });
+    }
+  }
+
+  get released(): boolean { return this.session === undefined; }
+
+  /** Runs synchronously; inputs in `inputs` order, outputs in `outputs` order. */
+  run(data: readonly TypedArray[]): TypedArray[] {
+    const s = this.session;
+    if (!s) throw new CompiledRunError('internal: run() on a released onnxruntime session');
+    const feeds = this.feedList;
+    for (let i = 0; i < feeds.length; i++) feeds[i].data = data[i];
+    let result: Record<string, { data: TypedArray }>;
+    try {
+      result = s.run(this.feeds, this.fetches, this.runOptions);
+    } finally {
+      for (let i = 0; i < feeds.length; i++) feeds[i].data = undefined; // don't keep caller buffers alive
+    }
+    const outs = this.outputs;
+    const res = new Array<TypedArray>(outs.length);
+    for (let i = 0; i < outs.length; i++) res[i] = result[outs[i].name].data;
+    return res;
+  }
+
+  release(): void {
+    if (!this.session) return;
+    try { this.session.dispose(); } finally {
+      this.session = undefined;
+      live.delete(this);
+    }
+  }
+}
+
+/** Errors about the model itself (not about a provider that failed to load). */
+function isModelError(e: unknown): boolean {
+  const m = e instanceof Error ? e.message : String(e);
+  return /INVALID_GRAPH|INVALID_ARGUMENT|NOT_IMPLEMENTED|Type Error|ShapeInferenceError|Load model .* failed/i.test(m) && !/cuda|provider/i.test(m);
+}
+
+/** Live native sessions (for tests that check nothing leaks). */
+export function liveSessionCount(): number { return live.size; }
+
+/** Threads for a session: one for small graphs, more (up to the cores) for big ones. */
+export function threadsFor(workElements: number): number {
+  const env = Number(process.env.TENSORJIT_THREADS);
+  if (Number.isInteger(env) && env > 0) return env;
+  if (workElements < 1 << 16) return 1;
+  return Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8));
+}

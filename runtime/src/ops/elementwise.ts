@@ -52,7 +52,7 @@ function roundHalfEven(x: number): number {
 
 export const neg = unary('neg', { dtype: same, fn: (x) => -x, big: (x) => -x, onnx: 'Neg' });
 export const abs = unary('abs', { dtype: same, fn: Math.abs, big: (x) => (x < 0n ? -x : x), onnx: 'Abs' });
-export const sign = unary('sign', { dtype: same, fn: Math.sign, big: (x) => (x > 0n ? 1n : x < 0n ? -1n : 0n), onnx: 'Sign' });
+export const sign = unary('sign', { dtype: same, fn: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN), big: (x) => (x > 0n ? 1n : x < 0n ? -1n : 0n), onnx: 'Sign' });
 export const sqrt = unary('sqrt', { dtype: floatOf, fn: Math.sqrt, onnx: 'Sqrt' });
 export const exp = unary('exp', { dtype: floatOf, fn: Math.exp, onnx: 'Exp' });
 export const log = unary('log', { dtype: floatOf, fn: Math.log, onnx: 'Log' });
@@ -134,10 +134,9 @@ const orderType = (a: Aval, b: Aval) => arith(commonType(a.dtype, b.dtype, a._we
 const eqType = (a: Aval, b: Aval) => commonType(a.dtype, b.dtype, a._weak, b._weak);
 const boolOut = () => 'bool' as DType;
 
+/** Float floor modulo, computed exactly as the ONNX lowering does (a - floor(a / b) * b). */
 function floorMod(a: number, b: number): number {
-  if (b === 0) return NaN;
-  const r = a % b;
-  return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
+  return a - Math.floor(a / b) * b;
 }
 function intFloorMod(a: number, b: number): number {
   if (b === 0) return 0;

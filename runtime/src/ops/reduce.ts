@@ -51,10 +51,18 @@ export const prod = reduction('prod', {
   reducer: { init: 1, step: (a, x) => a * x, big: { init: 1n, step: (a, x) => a * x } },
   onnx: 'ReduceProd', onnxInput: sumType,
 });
-export const mean = reduction('mean', {
-  dtype: floatOf,
-  reducer: { init: 0, step: (a, x) => a + x, finish: (a, n) => a / n },
-  onnx: 'ReduceMean', onnxInput: floatOf,
+export const mean = definePrimitive<ReduceParams>({
+  name: 'mean',
+  group: 'reduction',
+  shape: ([x], p) => x.shape.without(p.dims),
+  dtype: ([x]) => floatOf(x.dtype),
+  impl: ([x], p, out) => reduceDims(x, p.dims, out.shape, out.dtype, { init: 0, step: (a, v) => a + v, finish: (a, n) => a / n }),
+  // sum / count rather than ReduceMean, so that the mean over an empty dim is NaN (as 0 / 0) like eagerly
+  lower: (g, [x], p, out) => {
+    const count = p.dims.reduce((acc, d) => acc * x.shape.size(d), 1);
+    const s = lowerReduce(g, x, p, out.dtype, 'ReduceSum', out.dtype);
+    return g.node('Div', [s, g.scalar(count, out.dtype)]);
+  },
 });
 export const max = reduction('max', {
   dtype: (d) => d,

@@ -85,6 +85,8 @@ export interface MapOptions {
   big?: Big2 | ((a: bigint) => bigint);
   /** int32 version (e.g. Math.imul) for exact wrap-around. */
   int32?: Fn2;
+  /** Version for any int result (int32 or int64 computed as numbers), unless `int32` applies. */
+  int?: Fn2;
 }
 
 /** Element-wise map of 1–3 inputs, broadcast by name into `out`. */
@@ -93,7 +95,7 @@ export function mapElementwise(ins: readonly Tensor[], outShape: Shape, outDtype
   const needBig = outDtype === 'int64' && opts.big !== undefined && !ins.every(int64Safe);
   if (needBig) return mapBig(ins, outShape, opts.big as Big2);
   const compute = outDtype === 'int64' ? new Float64Array(n) : allocate(outDtype, n) as NumArray;
-  const f = outDtype === 'int32' && opts.int32 ? opts.int32 : fn;
+  const f = outDtype === 'int32' && opts.int32 ? opts.int32 : (outDtype === 'int32' || outDtype === 'int64') && opts.int ? opts.int : fn;
   const views = ins.map(numbers);
   const maps = ins.map((t) => broadcastMap(t.shape, outShape));
   if (ins.length === 1) {

@@ -33,7 +33,12 @@ function unary(name: string, spec: UnarySpec): Primitive<undefined> {
     group: 'elementwise',
     shape: (ins) => ins[0].shape,
     dtype: (ins) => spec.dtype(ins[0].dtype),
-    impl: (ins, _p, out) => mapElementwise(ins, out.shape, out.dtype, spec.fn, { big: spec.big }),
+    impl: ([x], _p, out) => {
+      // compute on the input converted as the lowering converts it (e.g. int32 → float32 before sin)
+      const inT = spec.onnxInput ? spec.onnxInput(x.dtype) : out.dtype;
+      const xin = inT === x.dtype || inT === 'float64' || inT === 'bool' ? x : castTensor(x, inT);
+      return mapElementwise([xin], out.shape, out.dtype, spec.fn, { big: spec.big });
+    },
     lower: (g, [x], _p, out) => {
       const inT = spec.onnxInput ? spec.onnxInput(x.dtype) : out.dtype;
       const xin = g.cast(x.name, x.dtype, inT);
@@ -139,7 +144,7 @@ function floorMod(a: number, b: number): number {
   return a - Math.floor(a / b) * b;
 }
 function intFloorMod(a: number, b: number): number {
-  if (b === 0) return 0;
+  if (b === 0) throw new RangeError('Integer modulo by zero in math.mod (onnxruntime refuses it too): make the divisor nonzero or use floats');
   const r = a % b;
   return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
 }
@@ -149,10 +154,17 @@ export const sub = binary('sub', { dtype: arithType, fn: (a, b) => a - b, opts: 
 export const mul = binary('mul', { dtype: arithType, fn: (a, b) => a * b, opts: { big: (a, b) => a * b, int32: Math.imul }, onnx: 'Mul' });
 /** True division: ints divide as floats (`1 / 2` is 0.5), like ΦML and NumPy. */
 export const div = binary('div', { dtype: floatType, fn: (a, b) => a / b, onnx: 'Div' });
+/** int32 result of a double: out-of-range and non-finite values give INT32_MIN, as x86 conversion does in onnxruntime. */
+function int32Pow(a: number, b: number): number {
+  const v = a ** b;
+  return Number.isFinite(v) && Math.abs(v) < 2 ** 31 ? Math.trunc(v) : -2147483648;
+}
+
 export const pow = binary('pow', {
   dtype: arithType,
   fn: (a, b) => a ** b,
-  opts: { big: (a, b) => (b < 0n ? (a === 1n ? 1n : a === -1n ? (b % 2n === 0n ? 1n : -1n) : 0n) : a ** b) },
+  opts: {
+    int32: int32Pow, big: (a, b) => (b < 0n ? (a === 1n ? 1n : a === -1n ? (b % 2n === 0n ? 1n : -1n) : 0n) : a ** b) },
   onnx: 'Pow',
 });
 /** Floor modulo (the result has the sign of the divisor), like Python's `%`. */
@@ -160,9 +172,9 @@ export const mod = binary('mod', {
   dtype: arithType,
   fn: floorMod,
   opts: {
-    int32: intFloorMod,
+    int: intFloorMod,
     big: (a, b) => {
-      if (b === 0n) return 0n;
+      if (b === 0n) throw new RangeError('Integer modulo by zero in math.mod (onnxruntime refuses it too): make the divisor nonzero or use floats');
       const r = a % b;
       return r !== 0n && (r < 0n) !== (b < 0n) ? r + b : r;
     },

@@ -1,0 +1,11 @@
+/**
+ * Internals for tests, benchmarks and tools (`tensorjit/internal`). Not part of the stable API.
+ */
+export { primitives, bind, type Primitive } from './ops/registry';
+export { liveSessionCount, threadsFor, ORT_VERSION } from './session/ort';
+export { formatGraph, checkGraph } from './trace/ir';
+export { decodeModel } from './onnx/proto';
+export { OPSET } from './onnx/lower';
+export { jitStateOf } from './jit/function';
+export { parseParams } from './jit/params';
+export { float32Text, pythonFloatRepr, formatFixed, formatExp } from './format';

@@ -1,0 +1,158 @@
+/**
+ * Every primitive of the op registry, run eagerly and compiled (traced → ONNX → onnxruntime), on
+ * random and edge inputs: results must agree in shape, dtype and values. A final check proves
+ * that every registered primitive was exercised in a compiled graph.
+ */
+import * as assert from 'assert';
+import { math, Tensor, spatial, channel, batch, instance, Shape } from 'tensorjit';
+import { primitives } from 'tensorjit/internal';
+import { assertClose } from '../helpers';
+
+const covered = new Set<string>();
+
+function compare(name: string, fn: (...xs: Tensor[]) => unknown, inputs: Tensor[], rtol = 2e-6, atol = 1e-6): void {
+  it(name, () => {
+    const eager = fn(...inputs);
+    const jitted = math.jitCompile(fn);
+    const compiled = jitted(...inputs);
+    for (const line of jitted.traces[0].graph.split('\n').slice(1, -1)) {
+      const m = /= (\w+)/.exec(line);
+      if (m) covered.add(m[1]);
+    }
+    const flat = (v: unknown): Tensor[] => (v instanceof Tensor ? [v] : Array.isArray(v) ? v.flatMap(flat) : Object.values(v as object).flatMap(flat));
+    const [e, c] = [flat(eager), flat(compiled)];
+    assert.strictEqual(c.length, e.length);
+    e.forEach((t, i) => assertClose(c[i], t, rtol, atol, `${name} output ${i}`));
+    jitted.forgetTraces();
+  });
+}
+
+const x = spatial({ x: 5 });
+const edge = math.tensor([NaN, Infinity, -Infinity, 0, -0, 0.5, -0.5, 1.5, 2.5, -2.5, 1e-30, 3e38, -7.25], spatial('x'));
+const positive = math.tensor([1e-6, 0.5, 1, 2, 1e4, 3.75], spatial('x'));
+const small = math.tensor([-3, -1.5, -0.25, 0, 0.25, 1, 2.9], spatial('x'));
+const ints = math.tensor([-7, -1, 0, 1, 3, 2147483647], spatial('x'), { dtype: 'int32' });
+const ints64 = math.tensor([-7n, 0n, 3n, 9007199254740993n], spatial('x'));
+const bools = math.tensor([true, false, true, false], spatial('x'));
+
+describe('eager vs compiled: every primitive', () => {
+  describe('unary element-wise', () => {
+    const unary = ['neg', 'abs', 'sign', 'sqrt', 'exp', 'log', 'sin', 'cos', 'tan', 'tanh', 'sigmoid', 'floor', 'ceil', 'round', 'logicalNot', 'isNan', 'isFinite'] as const;
+    for (const op of unary) {
+      const f = (a: Tensor) => (math as any)[op](a);
+      const floatOnly = ['sqrt', 'log', 'exp', 'tan'].includes(op);
+      compare(`${op} float32 edge`, f, [op === 'sqrt' || op === 'log' ? positive : op === 'exp' ? small : edge], op === 'tan' || op === 'sigmoid' || op === 'exp' ? 1e-5 : 2e-6);
+      compare(`${op} random`, f, [math.randomNormal(batch({ b: 2 }), x)], 1e-5, 1e-6);
+      if (!floatOnly) compare(`${op} int32`, f, [ints], 1e-5);
+      compare(`${op} bool`, f, [bools], 1e-5);
+    }
+    compare('neg int64 beyond 2^53', (a) => a.neg(), [ints64]);
+    compare('abs float64', (a) => a.abs(), [math.tensor(new Float64Array([-1.5, 2]))]);
+  });
+
+  describe('binary element-wise, broadcast by name', () => {
+    const binary = ['add', 'sub', 'mul', 'div', 'pow', 'mod', 'minimum', 'maximum', 'greater', 'less', 'greaterEqual', 'lessEqual', 'equal', 'notEqual', 'logicalAnd', 'logicalOr', 'logicalXor'] as const;
+    const a = math.randomNormal(batch({ b: 2 }), spatial({ x: 3 }));
+    const b = math.randomNormal(spatial({ y: 2, x: 3 }));
+    const ia = math.tensor([[5, -7, 3], [2, 0, -1]], batch('b'), spatial('x'), { dtype: 'int32' });
+    const ib = math.tensor([3, -2, 4], spatial('x'), { dtype: 'int32' });
+    for (const op of binary) {
+      const f = (p: Tensor, q: Tensor) => (math as any)[op](p, q);
+      const tol = op === 'pow' ? 1e-5 : 2e-6;
+      compare(`${op} float32 (b,x) ⊕ (y,x)`, f, [a, b.abs().add(0.5)], tol);
+      compare(`${op} int32`, f, [ia, ib], tol);
+      compare(`${op} int32 ⊕ float32`, f, [ia, b], tol);
+      compare(`${op} edge values`, f, [edge, edge.get({ x: [-1, -14, -1] })], tol);
+      if (op !== 'mod') compare(`${op} bool`, f, [bools, bools.get({ x: [-1, -5, -1] })]);
+      compare(`${op} with a JS number`, (p) => (math as any)[op](p, 2), [a], tol);
+    }
+    it('integer modulo by zero throws eagerly and compiled', () => {
+      const f = (p: Tensor, q: Tensor) => math.mod(p, q);
+      assert.throws(() => f(ia2(), ia2().mul(0)), /modulo by zero/);
+      assert.throws(() => math.jitCompile(f)(ia2(), ia2().mul(0)), /modulo by zero/);
+    });
+    compare('add int64 exact', (p, q) => p.add(q), [ints64, math.tensor([1n, 1n, 1n, 1n], spatial('x'))]);
+    compare('mul int32 wraps', (p, q) => p.mul(q), [ints, math.tensor([3, 3, 3, 3, 3, 3], spatial('x'), { dtype: 'int32' })]);
+    compare('channel items broadcast', (p, q) => p.mul(q), [math.vec({ x: 1, y: 2 }), math.randomNormal(instance({ points: 3 }))]);
+  });
+
+  describe('where, cast, clip', () => {
+    const c = math.tensor([true, false, true, false, true], spatial('x'));
+    compare('where broadcast', (cc, p, q) => math.where(cc, p, q), [c, math.randomNormal(batch({ b: 2 }), x), math.randomNormal(x)]);
+    compare('where NaN in the untaken branch', (cc, p, q) => math.where(cc, p, q), [c, math.tensor([1, NaN, 2, NaN, 3], spatial('x')), math.tensor([NaN, 4, NaN, 5, NaN], spatial('x'))]);
+    compare('where int64 exact', (cc, p, q) => math.where(cc, p, q), [c.get({ x: [0, 4] }), ints64, ints64.neg()]);
+    compare('where number branches', (cc, p) => math.where(cc, p, 0), [c, ints.get({ x: [0, 5] })]);
+    for (const from of ['float32', 'float64', 'int32', 'int64', 'bool'] as const) {
+      for (const to of ['float32', 'float64', 'int32', 'int64', 'bool'] as const) {
+        const src = math.tensor([0, 1, -2, 3], spatial('x'), { dtype: from });
+        compare(`cast ${from} → ${to}`, (p) => math.cast(p, to), [src]);
+      }
+    }
+    compare('cast float → int truncates', (p) => math.cast(p, 'int32'), [math.tensor([1.7, -1.7, 2.5, -0.5], spatial('x'))]);
+    compare('clip', (p) => math.clip(p, -0.5, 0.5), [math.randomNormal(x)]);
+  });
+
+  describe('reductions over named dims', () => {
+    const t = math.randomNormal(batch({ b: 2 }), spatial({ x: 3, y: 4 }));
+    for (const op of ['sum', 'prod', 'mean', 'max', 'min', 'any', 'all', 'std'] as const) {
+      compare(`${op} default dims`, (p) => (math as any)[op](p), [t], 1e-5);
+      compare(`${op} over y`, (p) => (math as any)[op](p, 'y'), [t], 1e-5);
+      compare(`${op} over x,b`, (p) => (math as any)[op](p, 'x,b'), [t], 1e-5);
+      compare(`${op} int32`, (p) => (math as any)[op](p, 'x'), [ia2()], 1e-5);
+      compare(`${op} bool`, (p) => (math as any)[op](p, 'x'), [bools], 1e-5);
+    }
+    compare('sum over an empty dim', (p) => math.sum(p, 'x'), [math.zeros(spatial({ x: 0, y: 2 }))]);
+    compare('mean over an empty dim is NaN', (p) => math.mean(p, 'x'), [math.zeros(spatial({ x: 0, y: 2 }))]);
+    compare('max with NaN', (p) => math.max(p), [edge]);
+    compare('sum int64 exact', (p) => math.sum(p), [ints64]);
+  });
+
+  describe('structure', () => {
+    const t = math.randomNormal(batch({ b: 2 }), spatial({ x: 3, y: 4 }), channel({ vector: 'u,v' }));
+    compare('transpose', (p) => p.transpose('vector,y,b,x'), [t]);
+    compare('renameDims', (p) => math.renameDims(p, 'x,b', spatial('a,z')), [t]);
+    compare('packDims / unpackDim', (p) => math.unpackDim(math.packDims(p, 'y,x', instance('pts')), 'pts', spatial({ y: 4, x: 3 })), [t]);
+    compare('expand', (p) => math.expand(p, instance({ i: 2 })), [t]);
+    compare('get range, step and negative index', (p) => p.get({ x: [1, 3], y: [-1, 0, -2], vector: 'v' }), [t]);
+    compare('get single index drops the dim', (p) => p.get({ y: -1 }), [t]);
+    compare('get item list', (p) => p.get({ vector: ['v', 'u'] }), [t]);
+    compare('concat along y', (p, q) => math.concat([p, q], 'y'), [t, math.randomNormal(spatial({ y: 2, x: 3 }), batch({ b: 2 }), channel({ vector: 'u,v' }))]);
+    compare('stack with broadcasting', (p, q) => math.stack({ first: p, second: q }, channel('which')), [math.randomNormal(x), math.randomNormal(batch({ b: 2 }))]);
+    compare('pad periodic / boundary / zero', (p) => [p.pad({ x: [2, 1] }, 'periodic'), p.pad({ x: [1, 2] }, 'boundary'), p.pad({ x: [1, 1] }, 'zero')], [math.randomNormal(x)]);
+    compare('laplace (boundary, periodic, zero)', (p) => [math.laplace(p), math.laplace(p, { padding: 'periodic' }), math.laplace(p, { padding: 'zero', dx: 0.5 })], [math.randomNormal(spatial({ x: 6, y: 5 }))], 1e-5, 1e-5);
+    compare('spatialGradient', (p) => math.spatialGradient(p, { padding: 'periodic' }), [math.randomNormal(spatial({ x: 6, y: 5 }))], 1e-5, 1e-5);
+  });
+
+  describe('dot over named dims', () => {
+    compare('matrix · vector', (p, q) => math.dot(p, 'k', q, 'k'), [math.randomNormal(spatial({ i: 3, k: 4 })), math.randomNormal(spatial({ k: 4 }))], 1e-5, 1e-5);
+    compare('different names, batch dim shared', (p, q) => math.dot(p, 'k', q, 'j'), [math.randomNormal(batch({ b: 2 }), spatial({ i: 3, k: 4 })), math.randomNormal(batch({ b: 2 }), channel({ j: 4, o: 2 }))], 1e-5, 1e-5);
+    compare('two contracted dims', (p, q) => math.dot(p, 'k,l', q, 'k,l'), [math.randomNormal(spatial({ k: 2, l: 3, i: 2 })), math.randomNormal(spatial({ l: 3, k: 2 }))], 1e-5, 1e-5);
+    compare('int32', (p, q) => math.dot(p, 'x', q, 'x'), [ints, ints.abs().mod(3)]);
+  });
+
+  describe('random', () => {
+    it('random draws have the requested shape and dtype, and differ per compiled call', () => {
+      const f = math.jitCompile((p: Tensor) => p.add(math.randomNormal(spatial({ x: 1000 }))));
+      const a = f(math.zeros(spatial({ x: 1000 })));
+      const b = f(math.zeros(spatial({ x: 1000 })));
+      assert.strictEqual(String(a.shape), '(xˢ=1000)');
+      assert.notDeepStrictEqual(Array.from(a.data as Float32Array), Array.from(b.data as Float32Array));
+      assert.ok(Math.abs(math.mean(a).item() as number) < 0.15);
+      assert.ok(Math.abs((math.std(a).item() as number) - 1) < 0.15);
+      const u = math.jitCompile(() => math.randomUniform(spatial({ x: 500 }), { low: 2, high: 3 }))();
+      assert.ok((math.min(u).item() as number) >= 2 && (math.max(u).item() as number) < 3);
+      for (const l of f.traces[0].graph.split('\n')) { const m = /= (\w+)/.exec(l); if (m) covered.add(m[1]); }
+    });
+  });
+
+  after(() => {
+    const missing = [...primitives().keys()].filter((p) => !covered.has(p));
+    assert.deepStrictEqual(missing, [], `primitives never compiled by these tests: ${missing.join(', ')}`);
+  });
+});
+
+function ia2(): Tensor {
+  return math.tensor([[5, -7, 3], [2, 0, -1]], batch('b'), spatial('x'), { dtype: 'int32' });
+}
+
+export { Shape };

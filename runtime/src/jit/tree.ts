@@ -56,10 +56,11 @@ function rejectRaw(v: unknown, path: string): void {
  * The cache key part of one argument (hot path), appending traced leaves to `leaves`.
  * Tensor leaves contribute shape and dtype; numbers and bigints only their kind.
  */
-export function keyOf(v: unknown, leaves: unknown[], depth = 0): string {
+export function keyOf(v: unknown, leaves: unknown[], depth = 0, specs = true): string {
   if (v instanceof Tensor) {
     leaves.push(v);
-    return `T${v.shape.key}|${v.dtype}${v._weak ? 'w' : ''};`;
+    // a traced JS number (inside a nested jit call) keys like the number it stands for
+    return v._weak ? 'n;' : specs ? `T${v.shape.key}|${v.dtype};` : 'T;';
   }
   switch (typeof v) {
     case 'number': leaves.push(v); return 'n;';
@@ -77,18 +78,18 @@ export function keyOf(v: unknown, leaves: unknown[], depth = 0): string {
   const kind = objectKind(o);
   if (kind === 'array') {
     let k = '[';
-    for (const x of o as unknown[]) k += keyOf(x, leaves, depth + 1);
+    for (const x of o as unknown[]) k += keyOf(x, leaves, depth + 1, specs);
     return k + ']';
   }
   if (kind === 'opaque') { rejectRaw(o, '?'); return `o${identity(o)};`; }
   let k = kind === 'plain' ? '{' : `c${identity(o.constructor)}{`;
-  for (const name of fieldNames(o)) k += `${name}:${keyOf((o as any)[name], leaves, depth + 1)}`;
+  for (const name of fieldNames(o)) k += `${name}:${keyOf((o as any)[name], leaves, depth + 1, specs)}`;
   return k + '}';
 }
 
 /** The structure of an argument without its leaf specs (exact, for telling reasons apart). */
 export function treeKeyOf(v: unknown): string {
-  return keyOf(v, []).replace(/T[^|;]*\|[a-z0-9]+w?;/g, 'T;');
+  return keyOf(v, [], 0, false);
 }
 
 /** A readable description of an argument's structure: `Tensor`, `[Tensor, Tensor]`, `{a: number}`, `'CG'`. */

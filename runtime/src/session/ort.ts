@@ -35,6 +35,8 @@ function binding(): { InferenceSession: new () => NativeSession } {
   if (!proto || typeof proto.loadModel !== 'function' || typeof proto.run !== 'function' || typeof mod.initOrt !== 'function') {
     throw new CompiledRunError(`onnxruntime-node ${version} has a native binding this tensorjit does not know (written for ${ORT_VERSION}). Pin "onnxruntime-node": "${ORT_VERSION}".`);
   }
+  // onnxruntime's own log would print provider-load failures to stderr; we raise them as errors instead
+  try { require('onnxruntime-common').env.logLevel = 'fatal'; } catch { /* keep its default */ }
   mod.initOrt();
   native = mod.binding;
   return native!;

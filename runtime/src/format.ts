@@ -113,7 +113,8 @@ function formatSummary(t: Tensor, data: TypedArray): string {
     return tokens.join(' ');
   }
   if (min === max) {
-    tokens.push(`const ${pythonFloatRepr(mean)}${hasNaN ? ' / nan' : ''}`);
+    // the constant itself: summing n copies can round (0.1 × 10 / 10 is 0.09999999999999999)
+    tokens.push(`const ${pythonFloatRepr(min === 0 ? mean : min)}${hasNaN ? ' / nan' : ''}`);
     return tokens.join(' ');
   }
   // ΦML takes std over all values (NaN propagates) around the mean of all values.

@@ -317,10 +317,12 @@ export function pad(x: Tensor, widths: Record<string, readonly [number, number]>
 /** `shift(t, { x: 1 })[x=i] = t[x=i+1]`, filling beyond the edge by `padding`. */
 export function shift(x: Tensor, offsets: Record<string, number>, padding: Padding = 'zero'): Tensor {
   let t = x;
-  for (const [name, o] of Object.entries(offsets)) {
-    if (!Number.isInteger(o)) throw new ShapeError(`shift: offsets are integers, got ${o} for ${name}`);
-    if (o === 0) continue;
+  for (const [name, offset] of Object.entries(offsets)) {
+    if (!Number.isInteger(offset)) throw new ShapeError(`shift: offsets are integers, got ${offset} for ${name}`);
     const n = t.shape.size(name);
+    // periodic shifts wrap around: only the offset modulo the size matters (the pad below is capped at n)
+    const o = padding === 'periodic' && n > 0 ? offset % n : offset;
+    if (o === 0) continue;
     const padded = pad(t, { [name]: o > 0 ? [0, Math.min(o, n)] : [Math.min(-o, n), 0] }, padding);
     const start = o > 0 ? Math.min(o, n) : 0;
     t = get(padded, { [name]: [start, start + n] });

@@ -92,8 +92,10 @@ export interface MapOptions {
 /** Element-wise map of 1–3 inputs, broadcast by name into `out`. */
 export function mapElementwise(ins: readonly Tensor[], outShape: Shape, outDtype: DType, fn: Fn1 | Fn2 | Fn3, opts: MapOptions = {}): TypedArray {
   const n = outShape.volume;
-  const needBig = outDtype === 'int64' && opts.big !== undefined && !ins.every(int64Safe);
-  if (needBig) return mapBig(ins, outShape, opts.big as Big2);
+  // int64 results, and bool results of int64 inputs (comparisons), go exact through BigInt beyond ±2^53
+  const bigOut = outDtype === 'int64' || (outDtype === 'bool' && ins.every((t) => t.dtype === 'int64'));
+  const needBig = bigOut && opts.big !== undefined && !ins.every(int64Safe);
+  if (needBig) return mapBig(ins, outShape, opts.big as Big2, outDtype);
   const compute = outDtype === 'int64' ? new Float64Array(n) : allocate(outDtype, n) as NumArray;
   const f = outDtype === 'int32' && opts.int32 ? opts.int32 : (outDtype === 'int32' || outDtype === 'int64') && opts.int ? opts.int : fn;
   const views = ins.map(numbers);
@@ -130,7 +132,7 @@ function at(m: Int32Array | null | 'scalar', i: number): number {
   return m === null ? i : m === 'scalar' ? 0 : m[i];
 }
 
-function mapBig(ins: readonly Tensor[], outShape: Shape, big: Big2): BigInt64Array {
+function mapBig(ins: readonly Tensor[], outShape: Shape, big: Big2, outDtype: DType = 'int64'): BigInt64Array | Uint8Array {
   const n = outShape.volume;
   const out = new BigInt64Array(n);
   const data = ins.map((t) => t._data!);
@@ -142,7 +144,7 @@ function mapBig(ins: readonly Tensor[], outShape: Shape, big: Big2): BigInt64Arr
   for (let i = 0; i < n; i++) {
     out[i] = BigInt.asIntN(64, ins.length === 1 ? (big as any)(get(0, i)) : big(get(0, i), get(1, i)));
   }
-  return out;
+  return outDtype === 'bool' ? Uint8Array.from(out, (v) => (v !== 0n ? 1 : 0)) : out;
 }
 
 /** JS numbers (integral) to int64 storage. Non-integral values truncate; NaN becomes 0. */
@@ -214,10 +216,32 @@ export function reduceDims(t: Tensor, dims: readonly string[], outShape: Shape, 
   const acc = new Float64Array(m).fill(r.init);
   const x = numbers(t);
   const step = r.step;
-  for (let i = 0; i < map.length; i++) acc[map[i]] = step(acc[map[i]], x[i]);
+  // for int results, the largest partial result: beyond ±2^53 the doubles were inexact
+  let peak = 0;
+  if ((outDtype === 'int64' || outDtype === 'int32') && r.big) {
+    for (let i = 0; i < map.length; i++) {
+      const v = step(acc[map[i]], x[i]);
+      acc[map[i]] = v;
+      if (v > peak) peak = v; else if (-v > peak) peak = -v;
+    }
+  } else {
+    for (let i = 0; i < map.length; i++) acc[map[i]] = step(acc[map[i]], x[i]);
+  }
   if (r.finish) for (let j = 0; j < m; j++) acc[j] = r.finish(acc[j], count);
+  if (outDtype === 'int32' || outDtype === 'bool') {
+    if (outDtype === 'int32' && peak > SAFE && r.big) {
+      // exact, wrapping at 32 bits like onnxruntime's int32 reductions
+      const big = new Array<bigint>(m).fill(r.big.init);
+      const d = t._data!;
+      for (let i = 0; i < map.length; i++) big[map[i]] = BigInt.asIntN(32, r.big.step(big[map[i]], BigInt(d[i] as number)));
+      return Int32Array.from(big, (v) => Number(v));
+    }
+    // identities of max / min over empty dims: the dtype's lowest / highest value
+    const [lo, hi] = outDtype === 'int32' ? [-2147483648, 2147483647] : [0, 1];
+    for (let j = 0; j < m; j++) if (acc[j] === -Infinity) acc[j] = lo; else if (acc[j] === Infinity) acc[j] = hi;
+  }
   if (outDtype === 'int64') {
-    let safe = true;
+    let safe = peak <= SAFE;
     for (let j = 0; j < m; j++) if (acc[j] > SAFE || acc[j] < -SAFE) safe = false;
     if (!safe && r.big) {
       const big = new BigInt64Array(m).fill(r.big.init);

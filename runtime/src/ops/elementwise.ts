@@ -193,13 +193,13 @@ export const maximum = binary('maximum', {
   dtype: arithType, fn: (a, b) => (a > b || Number.isNaN(a) ? a : Number.isNaN(b) ? b : b),
   opts: { big: (a, b) => (a > b ? a : b) }, onnx: 'Max',
 });
-export const greater = binary('greater', { dtype: boolOut, compute: orderType, fn: (a, b) => +(a > b), onnx: 'Greater' });
-export const less = binary('less', { dtype: boolOut, compute: orderType, fn: (a, b) => +(a < b), onnx: 'Less' });
-export const greaterEqual = binary('greaterEqual', { dtype: boolOut, compute: orderType, fn: (a, b) => +(a >= b), onnx: 'GreaterOrEqual' });
-export const lessEqual = binary('lessEqual', { dtype: boolOut, compute: orderType, fn: (a, b) => +(a <= b), onnx: 'LessOrEqual' });
-export const equal = binary('equal', { dtype: boolOut, compute: eqType, fn: (a, b) => +(a === b), onnx: 'Equal' });
+export const greater = binary('greater', { dtype: boolOut, compute: orderType, fn: (a, b) => +(a > b), opts: { big: (a, b) => (a > b ? 1n : 0n) }, onnx: 'Greater' });
+export const less = binary('less', { dtype: boolOut, compute: orderType, fn: (a, b) => +(a < b), opts: { big: (a, b) => (a < b ? 1n : 0n) }, onnx: 'Less' });
+export const greaterEqual = binary('greaterEqual', { dtype: boolOut, compute: orderType, fn: (a, b) => +(a >= b), opts: { big: (a, b) => (a >= b ? 1n : 0n) }, onnx: 'GreaterOrEqual' });
+export const lessEqual = binary('lessEqual', { dtype: boolOut, compute: orderType, fn: (a, b) => +(a <= b), opts: { big: (a, b) => (a <= b ? 1n : 0n) }, onnx: 'LessOrEqual' });
+export const equal = binary('equal', { dtype: boolOut, compute: eqType, fn: (a, b) => +(a === b), opts: { big: (a, b) => (a === b ? 1n : 0n) }, onnx: 'Equal' });
 export const notEqual = binary('notEqual', {
-  dtype: boolOut, compute: eqType, fn: (a, b) => +(a !== b),
+  dtype: boolOut, compute: eqType, fn: (a, b) => +(a !== b), opts: { big: (a, b) => (a !== b ? 1n : 0n) },
   onnx: (g, a, b) => g.node('Not', [g.node('Equal', [a, b])]),
 });
 const boolIn = () => 'bool' as DType;

@@ -71,6 +71,25 @@ export const dot = definePrimitive<DotParams>({
       }
     }
     const n = acc.length;
+    if ((out.dtype === 'int64' || out.dtype === 'int32') && !dotExactInDoubles(x, y, nK)) {
+      // products or sums beyond ±2^53: accumulate exactly and wrap like onnxruntime's int MatMul
+      const bits = out.dtype === 'int64' ? 64 : 32;
+      const xa = a._data!, yb = b._data!;
+      const big = (v: number | bigint) => (typeof v === 'bigint' ? v : BigInt(v));
+      const res = out.dtype === 'int64' ? new BigInt64Array(n) : new Int32Array(n);
+      for (let s = 0; s < nS; s++) {
+        for (let i = 0; i < nA; i++) {
+          for (let j = 0; j < nB; j++) {
+            let sum = 0n;
+            for (let k = 0; k < nK; k++) sum += big(xa[aOff[(s * nA + i) * nK + k]]) * big(yb[bOff[s * nK * nB + k * nB + j]]);
+            const v = BigInt.asIntN(bits, sum);
+            if (res instanceof BigInt64Array) res[oOff[(s * nA + i) * nB + j]] = v;
+            else res[oOff[(s * nA + i) * nB + j]] = Number(v);
+          }
+        }
+      }
+      return res;
+    }
     if (out.dtype === 'int64') {
       const ordered = new Float64Array(n);
       for (let i = 0; i < n; i++) ordered[oOff[i]] = acc[i];
@@ -94,3 +113,11 @@ export const dot = definePrimitive<DotParams>({
     return g.transpose({ name: unflat, shape: out.shape.only(order), dtype: t }, out.shape.names);
   },
 });
+
+/** True when every partial sum of an int dot product is exact in doubles (|x|·|y|·K ≤ 2^53). */
+function dotExactInDoubles(x: ArrayLike<number>, y: ArrayLike<number>, nK: number): boolean {
+  let mx = 0, my = 0;
+  for (let i = 0; i < x.length; i++) mx = Math.max(mx, Math.abs(x[i]));
+  for (let i = 0; i < y.length; i++) my = Math.max(my, Math.abs(y[i]));
+  return mx * my * nK <= Number.MAX_SAFE_INTEGER;
+}

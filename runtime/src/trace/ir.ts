@@ -7,6 +7,7 @@ import type { DType } from '../dtype';
 import type { Shape } from '../shape';
 import type { Tensor } from '../tensor';
 import type { Primitive } from '../ops/registry';
+import { formatScalar } from '../format';
 
 export class Var {
   constructor(readonly id: number, readonly shape: Shape, readonly dtype: DType) {}
@@ -68,7 +69,7 @@ export function formatGraph(g: Graph): string {
 
 function literalText(l: Literal): string {
   const t = l.value;
-  if (t.shape.rank === 0) return `${String(t.item())}:${SHORT[t.dtype]}`;
+  if (t.shape.rank === 0) return `${formatScalar(t._data!, 0, t.dtype)}:${SHORT[t.dtype]}`;
   return `const:${avalText(t.shape, t.dtype)}`;
 }
 

@@ -420,11 +420,24 @@ describe('jit: resources, export, async, devices', () => {
     fs.unlinkSync(file);
   });
 
-  it('fun.async returns a Promise of the same result', async () => {
-    const f = math.jitCompile((x: Tensor) => x.mul(3));
-    const r = await f.async(math.tensor(2));
-    assert.strictEqual(String(r), '6.0');
-    await assert.rejects((f.async as any)(math.tensor(2), math.tensor(1)) as Promise<unknown>, JitError);
+  it('fun.async runs in a worker thread: same results, the event loop stays free', async () => {
+    const f = math.jitCompile((x: Tensor, w: Tensor) => math.dot(x, 'k', w, 'k').tanh().sum());
+    const x = T(spatial({ i: 64, k: 64 })), w = T(spatial({ k: 64, j: 64 }));
+    let ranMeanwhile = false;
+    const pending = f.async(x, w);
+    setImmediate(() => { ranMeanwhile = true; });
+    const r = await pending;
+    assert.ok(ranMeanwhile, 'a setImmediate callback ran before the result arrived');
+    assert.deepStrictEqual(Array.from(r.data as Float32Array), Array.from(f(x, w).data as Float32Array));
+    const many = await Promise.all([1, 2, 3].map((n) => f.async(x.mul(n), w)));
+    assert.strictEqual(many.length, 3);
+    await assert.rejects((f.async as any)(x) as Promise<unknown>, /not a parameter|parameter|undefined|Cannot/i);
+    await assert.rejects((f.async as any)(x, w, x) as Promise<unknown>, JitError);
+    const bad = math.jitCompile((p: Tensor, q: Tensor) => math.mod(p, q));
+    const i = math.tensor([1, 2], spatial('x'), { dtype: 'int32' });
+    await assert.rejects(bad.async(i, i.mul(0)), /op 'mod'/);
+    f.forgetTraces();
+    bad.forgetTraces();
   });
 
   it("'cuda' without the CUDA provider fails clearly; 'auto' falls back to the CPU", function () {

@@ -15,6 +15,7 @@ import { bind } from '../ops/registry';
 import { lowerGraph, type LoweredModel } from '../onnx/lower';
 import { OrtSession, threadsFor, type IOSpec } from '../session/ort';
 import { deviceGeneration } from '../session/device';
+import { AsyncSession } from '../session/async';
 import { parseParams, type ParamInfo } from './params';
 import { keyOf, auxKeyOf, treeKeyOf, describeTree, rebuild, objectKind, fieldNames } from './tree';
 import { currentBackend } from './backend';
@@ -61,7 +62,7 @@ export interface JitFunction<F extends (...args: any[]) => any = (...args: any[]
   readonly traces: readonly TraceInfo[];
   /** Drops all traces and releases their onnxruntime sessions. */
   forgetTraces(): void;
-  /** Like a call, but returns a Promise and yields to the event loop before running. */
+  /** Like a call, but returns a Promise: the compiled model runs in a worker thread, so the event loop stays free. */
   async(...args: Parameters<F>): Promise<ReturnType<F>>;
   /** Writes the model traced for these arguments as a standalone `.onnx` file (inputs and outputs named after the arguments). */
   exportOnnx(path: string, ...args: Parameters<F>): { inputs: readonly string[]; outputs: readonly string[] };
@@ -136,6 +137,19 @@ class CompiledTrace {
     let s = this.session;
     if (s === undefined || s.generation !== deviceGeneration()) s = this.load();
     this.lastUsed = ++clock;
+    const feed = this.fillFeed(leaves);
+    let outs: TypedArray[];
+    try {
+      outs = s.run(feed);
+    } catch (e) {
+      throw this.owner.runError(e, this, 'run');
+    } finally {
+      feed.fill(undefined as never);
+    }
+    return assemble(this.plan, outs);
+  }
+
+  private fillFeed(leaves: readonly unknown[]): TypedArray[] {
     const feed = this.feed;
     for (let i = 0; i < leaves.length; i++) {
       const leaf = leaves[i];
@@ -146,13 +160,25 @@ class CompiledTrace {
         feed[i] = buf;
       }
     }
+    return feed;
+  }
+
+  private asyncSession: AsyncSession | undefined;
+
+  /** Runs the compiled model in the worker thread (the event loop stays free). */
+  async runAsync(leaves: readonly unknown[]): Promise<unknown> {
+    if (this.outputs.length === 0) return assemble(this.plan, []);
+    if (!this.asyncSession) {
+      const work = this.graph.eqns.reduce((acc, e) => acc + (e.out.shape.volume || 0), 0);
+      this.asyncSession = new AsyncSession(() => this.lowered.bytes, this.inputs, this.outputs, threadsFor(work));
+    }
+    const data = this.fillFeed(leaves).slice();
+    this.feed.fill(undefined as never);
     let outs: TypedArray[];
     try {
-      outs = s.run(feed);
+      outs = await this.asyncSession.run(data);
     } catch (e) {
       throw this.owner.runError(e, this, 'run');
-    } finally {
-      feed.fill(undefined as never);
     }
     return assemble(this.plan, outs);
   }
@@ -183,6 +209,13 @@ class CompiledTrace {
       this.session = undefined;
     }
     withSessions.delete(this);
+  }
+
+  /** Releases the main-thread session and the worker's copy. */
+  dispose(): void {
+    this.release();
+    this.asyncSession?.release();
+    this.asyncSession = undefined;
   }
 
   info(): TraceInfo {
@@ -458,8 +491,24 @@ export class JitState {
   }
 
   forgetTraces(): void {
-    for (const e of this.entries.values()) e.release();
+    for (const e of this.entries.values()) e.dispose();
     this.entries.clear();
+  }
+
+  /** `fun.async(...)`: traces (synchronously) if needed, then runs in the worker thread. */
+  callAsync(thisArg: unknown, args: readonly unknown[]): Promise<unknown> {
+    if (this.meta?.errors?.length || currentBackend() === 'js' || currentTrace() !== undefined) {
+      return new Promise((resolve) => resolve(this.call(thisArg, args)));
+    }
+    try {
+      const values = this.bindArgs(thisArg, args);
+      const leaves: unknown[] = [];
+      const key = this.keyOf(values, leaves);
+      const entry = this.entries.get(key) ?? this.traceNew(values, key, thisArg, true);
+      return entry.runAsync(leaves);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** Wraps an onnxruntime failure with the function, and the op and user line that emitted the failing node. */
@@ -539,11 +588,7 @@ function attach(f: Function, state: JitState): void {
     [Symbol.for('nodejs.util.inspect.custom')]: { value: () => `jit(${state.name})` },
   });
   Object.defineProperty(f, 'async', {
-    value(this: unknown, ...args: unknown[]) {
-      return new Promise((resolve, reject) => setImmediate(() => {
-        try { resolve(state.call(this, args)); } catch (e) { reject(e); }
-      }));
-    },
+    value(this: unknown, ...args: unknown[]) { return state.callAsync(this, args); },
   });
   Object.defineProperty(f, 'exportOnnx', {
     value(this: unknown, path: string, ...args: unknown[]) {

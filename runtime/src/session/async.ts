@@ -1,0 +1,84 @@
+/**
+ * Main-thread side of `fun.async(...)`: one lazily started worker thread (session/worker.ts) that
+ * loads each compiled trace's model once and runs it off the event loop. Inputs are copied to the
+ * worker (callers keep using their tensors); outputs come back without copies (transferred).
+ * The worker is unref'd while idle, so it never keeps a process alive.
+ */
+import { Worker } from 'worker_threads';
+import * as path from 'path';
+import type { TypedArray } from '../dtype';
+import type { IOSpec } from './ort';
+import { currentSetting, deviceGeneration } from './device';
+import type { WorkerReply, WorkerRequest } from './worker';
+
+interface Pending { resolve: (outs: TypedArray[]) => void; reject: (e: Error) => void }
+
+let worker: Worker | undefined;
+let nextCall = 1;
+let nextId = 1;
+const pending = new Map<number, Pending>();
+/** Trace id → device generation its worker session was loaded for. */
+const loaded = new Map<number, number>();
+
+function post(m: WorkerRequest, transfer: ArrayBuffer[] = []): void { ensure().postMessage(m, transfer); }
+
+function ensure(): Worker {
+  if (worker) return worker;
+  const w = new Worker(path.join(__dirname, 'worker.js'));
+  w.unref();
+  w.on('message', (r: WorkerReply) => {
+    const p = pending.get(r.call);
+    if (!p) return;
+    pending.delete(r.call);
+    if (pending.size === 0) w.unref();
+    if ('error' in r) {
+      const e = new Error(r.error.message);
+      e.name = r.error.name;
+      p.reject(e);
+    } else p.resolve(r.outs);
+  });
+  w.on('error', (e) => failAll(e));
+  w.on('exit', (code) => {
+    worker = undefined;
+    loaded.clear();
+    failAll(new Error(`the tensorjit worker thread exited (code ${code})`));
+  });
+  worker = w;
+  return w;
+}
+
+function failAll(e: Error): void {
+  for (const p of pending.values()) p.reject(e);
+  pending.clear();
+}
+
+/** A handle for one compiled trace in the worker. */
+export class AsyncSession {
+  readonly id = nextId++;
+
+  constructor(private readonly model: () => Uint8Array, readonly inputs: readonly IOSpec[], readonly outputs: readonly IOSpec[], private readonly threads: number) {}
+
+  run(data: readonly TypedArray[]): Promise<TypedArray[]> {
+    const gen = deviceGeneration();
+    if (loaded.get(this.id) !== gen) {
+      if (loaded.has(this.id)) post({ type: 'release', id: this.id });
+      post({ type: 'load', id: this.id, bytes: this.model(), inputs: [...this.inputs], outputs: [...this.outputs], threads: this.threads, device: currentSetting() });
+      loaded.set(this.id, gen);
+    }
+    const call = nextCall++;
+    return new Promise((resolve, reject) => {
+      pending.set(call, { resolve, reject });
+      const w = ensure();
+      w.ref();
+      // compact copies (a view's whole buffer would otherwise be cloned), then transferred
+      const copies = data.map((d) => d.slice() as TypedArray);
+      w.postMessage({ type: 'run', id: this.id, call, data: copies } satisfies WorkerRequest, copies.map((c) => c.buffer as ArrayBuffer));
+    });
+  }
+
+  release(): void {
+    if (!loaded.has(this.id)) return;
+    loaded.delete(this.id);
+    if (worker) post({ type: 'release', id: this.id });
+  }
+}

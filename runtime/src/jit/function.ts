@@ -17,7 +17,7 @@ import { OrtSession, threadsFor, type IOSpec } from '../session/ort';
 import { deviceGeneration } from '../session/device';
 import { AsyncSession } from '../session/async';
 import { parseParams, type ParamInfo } from './params';
-import { keyOf, auxKeyOf, treeKeyOf, describeTree, rebuild, objectKind, fieldNames } from './tree';
+import { keyOf, auxKeyOf, treeKeyOf, describeTree, rebuild, objectKind } from './tree';
 import { currentBackend } from './backend';
 
 /** Metadata the tensorjit transformer injects, so the runtime needs no source parsing. */
@@ -230,7 +230,7 @@ class CompiledTrace {
   }
 }
 
-function shapeText(io: IOSpec & { shape?: Shape }): string { return `${io.dtype}[${io.dims.join(',')}]`; }
+function shapeText(io: IOSpec): string { return `${io.dtype}[${io.dims.join(',')}]`; }
 
 function assemble(node: OutNode, outs: readonly TypedArray[]): unknown {
   switch (node.k) {
@@ -674,5 +674,3 @@ export function traceCheck(fun: unknown, ...args: unknown[]): [boolean, string] 
   const reason = state.reason(values);
   return [reason === '', reason];
 }
-
-export { fieldNames };

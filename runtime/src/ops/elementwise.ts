@@ -7,7 +7,6 @@ import { broadcastShapes } from '../shape';
 import { definePrimitive, type Aval, type Lowering, type OnnxValue, type Primitive } from './registry';
 import { mapElementwise, castData, broadcastMap, type MapOptions } from '../eager/kernels';
 import { Tensor } from '../tensor';
-import { DTypeError } from '../errors';
 
 const shapeOf = (ins: readonly Aval[]) => broadcastShapes(ins.map((a) => a.shape));
 
@@ -235,8 +234,4 @@ function selectBig(c: Tensor, a: Tensor, b: Tensor, out: Aval): BigInt64Array {
   const at = (m: Int32Array | null | 'scalar', i: number) => (m === null ? i : m === 'scalar' ? 0 : m[i]);
   for (let i = 0; i < n; i++) res[i] = cd[at(mc, i)] ? ad[at(ma, i)] : bd[at(mb, i)];
   return res;
-}
-
-export function requireNumeric(name: string, d: DType): void {
-  if (d === 'bool') throw new DTypeError(`${name} does not take bool tensors: cast with math.cast(t, 'int32') first`);
 }

@@ -4,7 +4,7 @@
  */
 import { Shape, broadcastShapes, type Dim } from '../shape';
 import { allocate, type DType, type TypedArray } from '../dtype';
-import { definePrimitive, type Aval, type Lowering, type OnnxValue } from './registry';
+import { definePrimitive, type Aval } from './registry';
 import { broadcastMap, gatherOffsets, stridedOffsets } from '../eager/kernels';
 import { stridesOf } from '../format';
 import { ShapeError } from '../errors';
@@ -256,5 +256,3 @@ function converted(t: Tensor, dtype: DType): TypedArray {
   else for (let i = 0; i < src.length; i++) out[i] = Number(src[i]);
   return out;
 }
-
-export type { OnnxValue, Lowering };

@@ -3,7 +3,7 @@
  * folding already happened while tracing: ops on concrete values ran eagerly.)
  */
 import { Shape } from '../shape';
-import { Var, Literal, type Atom, type Eqn, type Graph } from './ir';
+import { Var, type Atom, type Eqn, type Graph } from './ir';
 
 function paramsKey(params: unknown): string {
   if (params === undefined) return '';
@@ -53,5 +53,3 @@ export function eliminateDeadCode(g: Graph): Graph {
 export function optimize(g: Graph): Graph {
   return eliminateDeadCode(eliminateCommonSubexpressions(g));
 }
-
-export { Literal };

@@ -41,7 +41,7 @@ const simulate = (u: Tensor, v: Tensor, c: Tensor) => {
   let q = c;
   for (let s = 0; s < 10; s++) {
     const g = math.spatialGradient(q, { padding: 'periodic' });
-    const adv = u.mul(g.get({ vector: 'x' })).add(v.mul(g.get({ vector: 'y' })));
+    const adv = u.mul(g.get({ gradient: 'x' })).add(v.mul(g.get({ gradient: 'y' })));
     q = q.add(math.laplace(q, { padding: 'periodic' }).mul(0.1).sub(adv.mul(0.05)));
   }
   return q;

@@ -20,7 +20,6 @@ export function formatTensor(t: Tensor): string {
   if (!t.available) return `${t.shape} ${t.dtype} onnx tracer`;
   const data = t._data!;
   if (t.shape.rank === 0) return (isExpectedDType(t.dtype) ? '' : t.dtype + ' ') + formatScalar(data, 0, t.dtype);
-  if (t.shape.volume === 0) return `${t.shape}${isExpectedDType(t.dtype) ? '' : ' ' + t.dtype} (empty)`;
   if (t.shape.volume < ROW_THRESHOLD) return formatRow(t, data);
   return formatSummary(t, data);
 }
@@ -60,7 +59,7 @@ function formatRow(t: Tensor, data: TypedArray): string {
     } else {
       for (let i = 0; i < data.length; i++) rows.push(formatElement(data, i, t.dtype));
     }
-    content = `${rows.join('; ')} ${shape}`;
+    content = rows.length ? `${rows.join('; ')} ${shape}` : String(shape); // empty: ΦML prints just the shape
   }
   if (!isExpectedDType(t.dtype)) content += ' ' + t.dtype;
   return content;

@@ -359,11 +359,11 @@ export function laplace(x: Tensor, options: StencilOptions = {}): Tensor {
 
 export interface GradientOptions extends StencilOptions {
   difference?: 'central' | 'forward' | 'backward';
-  /** Dim the components are stacked along (default `channel('vector')` with the dim names as items). */
+  /** Dim the components are stacked along (default `channel('gradient')`, as ΦML, with the dim names as items). */
   stackDim?: Shape;
 }
 
-/** Finite-difference gradient, components stacked along `vectorᶜ=x,y,…`. */
+/** Finite-difference gradient, components stacked along `gradientᶜ=x,y,…`. */
 export function spatialGradient(x: Tensor, options: GradientOptions = {}): Tensor {
   const { padding = 'boundary', dx = 1, difference = 'central' } = options;
   const names = stencilDims(x, options.dims, 'math.spatialGradient');
@@ -375,6 +375,6 @@ export function spatialGradient(x: Tensor, options: GradientOptions = {}): Tenso
     else d = div(sub(x, shift(x, { [n]: -1 }, padding)), dx);
     comps[n] = d;
   }
-  const dim = options.stackDim ?? new Shape([{ name: 'vector', kind: 'channel', size: undefined }]);
+  const dim = options.stackDim ?? new Shape([{ name: 'gradient', kind: 'channel', size: undefined }]);
   return stack(comps, dim);
 }

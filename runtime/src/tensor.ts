@@ -102,7 +102,10 @@ export class Tensor {
       throw new ShapeError(`Cannot convert a tensor with shape ${this.shape} to a JS number. Use .all / .any, reduce it (math.sum, math.max), or select one element with t.get({...}).`);
     }
     const v = scalarValue(this._data, 0, this.dtype);
-    return typeof v === 'boolean' ? Number(v) : v;
+    if (typeof v === 'boolean') return Number(v);
+    // int64: a number where it is exact (so `+z` and `z * 2` work), else the bigint (exact comparisons)
+    if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v;
+    return v;
   }
 
   toString(): string { return formatTensor(this); }

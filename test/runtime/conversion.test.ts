@@ -81,6 +81,9 @@ describe('Symbol.toPrimitive on concrete tensors', () => {
     assert.strictEqual(z > 2n ** 60n, true);
     assert.strictEqual(z > 1, true);
     assert.strictEqual(Number(math.tensor(3n)), 3);
+    const small: any = math.tensor(3n);
+    assert.strictEqual(+small, 3, 'exact int64 values convert to numbers, so +z and z * 2 work');
+    assert.strictEqual(small * 2, 6);
     assert.strictEqual(BigInt(math.tensor(3n).item() as bigint), 3n);
   });
   it('string conversion always works: String(t), template literals, + ""', () => {

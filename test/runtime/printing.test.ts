@@ -106,6 +106,8 @@ describe('printing: rows, fewer than 8 elements (§11.3)', () => {
   check([
     ['tensor([1, 2])', () => math.tensor([1, 2]), '(1.000, 2.000)'],
     ['tensor([1n, 2n])', () => math.tensor([1n, 2n]), '(1, 2) int64'],
+    ['empty along x (a row with no elements, as ΦML)', () => math.zeros(spatial({ x: 0 })), '() along xˢ'],
+    ['empty with two dims', () => math.zeros(spatial({ x: 0, y: 2 }), { dtype: 'int64' }), '(xˢ=0, yˢ=2) int64'],
     ['wrap([1n, 2n])', () => math.wrap([1n, 2n]), '(1, 2) int64'],
     ['tensor([1, 2.5])', () => math.tensor([1, 2.5]), '(1.000, 2.500)'],
     ['tensor([true, false])', () => math.tensor([true, false]), '(True, False)'],

@@ -123,31 +123,31 @@ describe('spatialGradient', () => {
     for (const difference of ['central', 'forward', 'backward'] as const) {
       it(`1-D ${difference}, ${padding} padding: components along vectorᶜ=x`, () => {
         const r = math.spatialGradient(x, { padding, difference });
-        assertTensor(r, '(xˢ=5, vectorᶜ=x)', 'float32', grad1d(X, padding, difference));
+        assertTensor(r, '(xˢ=5, gradientᶜ=x)', 'float32', grad1d(X, padding, difference));
       });
     }
   }
   it('default is central differences with boundary padding; dx divides', () => {
-    assertTensor(math.spatialGradient(x), '(xˢ=5, vectorᶜ=x)', 'float32', grad1d(X, 'boundary', 'central'));
+    assertTensor(math.spatialGradient(x), '(xˢ=5, gradientᶜ=x)', 'float32', grad1d(X, 'boundary', 'central'));
     assertAllClose(values(math.spatialGradient(x, { dx: 0.5, padding: 'zero' })), grad1d(X, 'zero', 'central', 0.5), 1e-6);
   });
   it('2-D: one component per spatial dim, item names are the dim names', () => {
     const G = [[1, 2, 3], [4, 5, 7]];
     const g = math.tensor(G, spatial('x,y'));
     const r = math.spatialGradient(g, { padding: 'zero' });
-    assert.strictEqual(String(r.shape), '(xˢ=2, yˢ=3, vectorᶜ=x,y)');
+    assert.strictEqual(String(r.shape), '(xˢ=2, yˢ=3, gradientᶜ=x,y)');
     const col = (j: number) => G.map((row) => row[j]);
     const gx = [0, 1, 2].map((j) => grad1d(col(j), 'zero', 'central'));
     const gy = G.map((row) => grad1d(row, 'zero', 'central'));
     const expected: number[] = [];
     for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) expected.push(gx[j][i], gy[i][j]);
-    assertTensor(r, '(xˢ=2, yˢ=3, vectorᶜ=x,y)', 'float32', expected);
-    assertTensor(r.get({ vector: 'y' }), '(xˢ=2, yˢ=3)', 'float32', gy.flat());
+    assertTensor(r, '(xˢ=2, yˢ=3, gradientᶜ=x,y)', 'float32', expected);
+    assertTensor(r.get({ gradient: 'y' }), '(xˢ=2, yˢ=3)', 'float32', gy.flat());
     const only = math.spatialGradient(g, { dims: 'y', stackDim: channel('grad') });
     assert.strictEqual(String(only.shape), '(xˢ=2, yˢ=3, gradᶜ=y)');
   });
   it('int input gives float32 (division)', () => {
-    assertTensor(math.spatialGradient(math.tensor([1n, 4n, 9n], spatial('x'))), '(xˢ=3, vectorᶜ=x)', 'float32', [1.5, 4, 2.5]);
+    assertTensor(math.spatialGradient(math.tensor([1n, 4n, 9n], spatial('x'))), '(xˢ=3, gradientᶜ=x)', 'float32', [1.5, 4, 2.5]);
   });
   it('no spatial dims is an error', () => {
     throwsWith(() => math.spatialGradient(math.tensor([1, 2])), 'ShapeError', 'no spatial dims');

@@ -6,9 +6,16 @@
  * Number text follows Python's formatting rules (round-half-even on the exact binary value), so
  * `.3f` / `.0e` agree with ΦML digit for digit; see `exactDecimal`.
  */
-import type { Tensor } from './tensor';
 import type { DType, TypedArray } from './dtype';
-import { SUPERSCRIPT } from './shape';
+import { SUPERSCRIPT, type Shape } from './shape';
+
+/** What printing needs of a tensor (tensor.ts's Tensor satisfies it). */
+export interface Printable {
+  readonly shape: Shape;
+  readonly dtype: DType;
+  /** Undefined for tracers. */
+  readonly _data: TypedArray | undefined;
+}
 
 /** Printing threshold: tensors with at least this many elements print as a summary. */
 const ROW_THRESHOLD = 8;
@@ -16,9 +23,9 @@ const ROW_THRESHOLD = 8;
 /** dtypes printed without a dtype token (bool, int32 and the default float precision). */
 function isExpectedDType(d: DType): boolean { return d === 'float32' || d === 'int32' || d === 'bool'; }
 
-export function formatTensor(t: Tensor): string {
-  if (!t.available) return `${t.shape} ${t.dtype} onnx tracer`;
-  const data = t._data!;
+export function formatTensor(t: Printable): string {
+  const data = t._data;
+  if (data === undefined) return `${t.shape} ${t.dtype} onnx tracer`;
   if (t.shape.rank === 0) return (isExpectedDType(t.dtype) ? '' : t.dtype + ' ') + formatScalar(data, 0, t.dtype);
   if (t.shape.volume < ROW_THRESHOLD) return formatRow(t, data);
   return formatSummary(t, data);
@@ -35,7 +42,7 @@ export function formatScalar(data: TypedArray, i: number, dtype: DType): string 
 
 // --- rows ---
 
-function formatRow(t: Tensor, data: TypedArray): string {
+function formatRow(t: Printable, data: TypedArray): string {
   const shape = t.shape;
   let content: string;
   if (shape.rank === 1) {
@@ -83,7 +90,7 @@ function formatElement(data: TypedArray, i: number, dtype: DType): string {
 
 // --- summaries ---
 
-function formatSummary(t: Tensor, data: TypedArray): string {
+function formatSummary(t: Printable, data: TypedArray): string {
   const tokens = [String(t.shape)];
   if (!isExpectedDType(t.dtype)) tokens.push(t.dtype);
   const n = data.length;

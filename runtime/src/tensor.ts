@@ -6,14 +6,19 @@
 import type { Shape } from './shape';
 import { type DType, type TypedArray, readNumber } from './dtype';
 import { TracerConversionError, ShapeError } from './errors';
-import type { Trace } from './trace/trace';
-import type { Var } from './trace/ir';
 import { formatTensor } from './format';
+
+/** What a tracer knows of its trace (trace/trace.ts's Trace); kept abstract so tensors don't depend on tracing. */
+export interface TraceHandle {
+  readonly fnName: string;
+  readonly closed: boolean;
+}
 
 /** What a traced tensor refers to: its trace, its IR variable, and the arguments it depends on. */
 export interface TracerRef {
-  readonly trace: Trace;
-  readonly v: Var;
+  readonly trace: TraceHandle;
+  /** Its variable in the trace's IR (a trace/ir.ts Var). */
+  readonly v: { readonly id: number };
   /** Names of the jit function's arguments this value depends on (for error messages). */
   readonly deps: readonly string[];
   /** For constants created inside the trace: the call that created them (`math.tensor`). */

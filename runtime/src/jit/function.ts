@@ -408,7 +408,7 @@ export class JitState {
       if (v._tracer.trace !== trace) {
         throw new JitError(`${this.name} returned a traced value of '${v._tracer.trace.fnName}' from another trace; return values computed from this function's arguments`);
       }
-      outputs.push(v._tracer.v);
+      outputs.push(v._tracer.v as Var);
       specs.push({ name: name(path), dims: v.shape.sizes as number[], dtype: v.dtype });
       return { k: 'out', index: outputs.length - 1, shape: v.shape, dtype: v.dtype };
     }

@@ -7,7 +7,7 @@ import type { Shape } from '../shape';
 import { type DType, ONNX_TYPE } from '../dtype';
 import type { Tensor } from '../tensor';
 import { Var, type Graph } from '../trace/ir';
-import type { Lowering, OnnxAttr, OnnxValue } from '../ops/registry';
+import type { Lowering, OnnxAttr, OnnxValue } from '../ops/primitive';
 import { ATTR, encodeModel, type AttributeObj, type ModelObj, type NodeObj, type TensorProtoObj, type ValueInfoObj } from './proto';
 
 /** Opset 18: Reduce* ops take axes as inputs; everything we emit exists there. */

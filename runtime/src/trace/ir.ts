@@ -6,7 +6,7 @@
 import type { DType } from '../dtype';
 import type { Shape } from '../shape';
 import type { Tensor } from '../tensor';
-import type { Primitive } from '../ops/registry';
+import type { Primitive } from '../ops/primitive';
 import { formatScalar } from '../format';
 
 export class Var {

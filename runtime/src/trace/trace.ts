@@ -8,7 +8,7 @@ import type { Shape } from '../shape';
 import { Tensor, type TracerRef } from '../tensor';
 import { JitError } from '../errors';
 import { Var, Literal, type Atom, type Eqn, type Graph } from './ir';
-import type { Primitive } from '../ops/registry';
+import type { Primitive } from '../ops/primitive';
 
 /** Set to false to skip recording call sites (saves a little trace time). */
 export const traceOptions = { recordSites: true };
@@ -50,7 +50,7 @@ export class Trace {
     const tr = t._tracer;
     if (!tr) return this.literal(t);
     if (tr.trace !== this) throw foreignTracerError(t, this);
-    return tr.v;
+    return tr.v as Var;
   }
 
   record(prim: Primitive<any>, ins: readonly Tensor[], params: unknown, shape: Shape, dtype: DType): Tensor {

@@ -52,6 +52,18 @@ function rejectRaw(v: unknown, path: string): void {
   }
 }
 
+/** Key of a static leaf (compared by value, or by identity for functions and symbols); undefined for others. */
+function staticKey(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'string': return `s${JSON.stringify(v)};`;
+    case 'boolean': return v ? 'true;' : 'false;';
+    case 'undefined': return 'u;';
+    case 'function': return `f${identity(v)};`;
+    case 'symbol': return `y${identity(v)};`;
+  }
+  return v === null ? 'z;' : undefined;
+}
+
 /**
  * The cache key part of one argument (hot path), appending traced leaves to `leaves`.
  * Tensor leaves contribute shape and dtype; numbers and bigints only their kind.
@@ -62,16 +74,10 @@ export function keyOf(v: unknown, leaves: unknown[], depth = 0, specs = true): s
     // a traced JS number (inside a nested jit call) keys like the number it stands for
     return v._weak ? 'n;' : specs ? `T${v.shape.key}|${v.dtype};` : 'T;';
   }
-  switch (typeof v) {
-    case 'number': leaves.push(v); return 'n;';
-    case 'bigint': leaves.push(v); return 'b;';
-    case 'string': return `s${JSON.stringify(v)};`;
-    case 'boolean': return v ? 'true;' : 'false;';
-    case 'undefined': return 'u;';
-    case 'function': return `f${identity(v)};`;
-    case 'symbol': return `y${identity(v)};`;
-  }
-  if (v === null) return 'z;';
+  if (typeof v === 'number') { leaves.push(v); return 'n;'; }
+  if (typeof v === 'bigint') { leaves.push(v); return 'b;'; }
+  const leaf = staticKey(v);
+  if (leaf !== undefined) return leaf;
   if (depth > MAX_DEPTH) throw new JitError('Argument tree is too deep or cyclic: jit arguments must be trees of tensors, arrays and objects');
   const o = v as object;
   if (o instanceof Shape) return `S${o.key};`;
@@ -125,16 +131,10 @@ export function auxKeyOf(v: unknown, depth = 0): string {
     }
     return `T${v.shape.key}=${valuesKey(v)};`;
   }
-  switch (typeof v) {
-    case 'number': return `n${Number.isNaN(v) ? 'NaN' : String(v)};`;
-    case 'bigint': return `b${v};`;
-    case 'string': return `s${JSON.stringify(v)};`;
-    case 'boolean': return v ? 'true;' : 'false;';
-    case 'undefined': return 'u;';
-    case 'function': return `f${identity(v)};`;
-    case 'symbol': return `y${identity(v)};`;
-  }
-  if (v === null) return 'z;';
+  if (typeof v === 'number') return `n${Number.isNaN(v) ? 'NaN' : String(v)};`;
+  if (typeof v === 'bigint') return `b${v};`;
+  const leaf = staticKey(v);
+  if (leaf !== undefined) return leaf;
   if (depth > MAX_DEPTH) throw new JitError('Auxiliary argument is too deep or cyclic');
   const o = v as object;
   if (o instanceof Shape) return `S${o.key};`;

@@ -158,7 +158,7 @@ function compileWithTransformer(blocks: DocBlock[]): Map<DocBlock, { js?: string
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const tsp: typeof ts = require('ts-patch/compiler');
   const options: ts.CompilerOptions = {
-    ...COMPILER_OPTIONS, noEmit: false, module: tsp.ModuleKind.CommonJS, moduleResolution: tsp.ModuleResolutionKind.Node10,
+    ...COMPILER_OPTIONS, noEmit: false, module: tsp.ModuleKind.Node16, moduleResolution: tsp.ModuleResolutionKind.Node16,
     outDir: path.join(OUT_DIR, 'transformed'), rootDir: ROOT, declaration: false, sourceMap: false,
     plugins: [{ transform: TRANSFORMER } as any],
   };

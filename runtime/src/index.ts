@@ -3,6 +3,7 @@
  */
 import './methods';
 export * as math from './math';
+export * as controlFlow from './controlflow';
 export { Tensor, isTensor } from './tensor';
 export { Shape, batch, dual, instance, spatial, channel, concatShapes, type Dim, type DimKind, type DimSelection } from './shape';
 export { vec } from './create';

@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+/**
+ * `tensorjit` command line: `tensorjit check [-p tsconfig.json]` reports tensorjit's diagnostics
+ * for a project without emitting (for CI and for editors without the plugin), in tsc's format
+ * `file(line,col): error TS93xxx: message`. Exit code 0: no errors (warnings allowed); 1: errors;
+ * 2: bad usage or an unreadable tsconfig.
+ */
+import * as path from 'path';
+import type * as ts from 'typescript';
+import type { TS } from '../analysis/model';
+import { analyzeProgram } from '../analysis/analyze';
+import { allRules } from '../analysis/rules';
+import { VERSION } from '../version';
+
+const HELP = `tensorjit ${VERSION}
+
+Usage:
+  tensorjit check [-p <tsconfig.json or directory>] [--typecheck] [--pretty]
+  tensorjit --help | --version
+
+Commands:
+  check         Type-check the project and report tensorjit's compile-time diagnostics
+                (control flow on tensors, traced values turned into JS values, …) without
+                emitting files. Output matches tsc: file(line,col): error TS93xxx: message.
+
+Options:
+  -p, --project   The tsconfig.json (or a directory containing one). Default: the nearest
+                  tsconfig.json from the current directory upwards.
+  --typecheck     Also report TypeScript's own errors (like tsc --noEmit).
+  --pretty        Colours and source excerpts (tsc --pretty style).
+  -h, --help      Show this help.
+  -v, --version   Show the version.
+
+Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or configuration error.
+
+Diagnostic codes:
+${allRules.map((r) => `  TS${r.code}  ${r.severity.padEnd(7)} ${r.summary}`).join('\n')}
+See docs/diagnostics.md in the tensorjit package for examples and fixes.
+`;
+
+function loadTypeScript(cwd: string): TS {
+  try {
+    const p = require.resolve('typescript', { paths: [cwd] });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(p) as TS;
+  } catch {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require('typescript') as TS;
+    } catch {
+      throw new UsageError('tensorjit check needs the typescript package (5.x or 6.x): npm install --save-dev typescript');
+    }
+  }
+}
+
+class UsageError extends Error {}
+
+interface Args {
+  command?: string;
+  project?: string;
+  typecheck: boolean;
+  pretty: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const a: Args = { typecheck: false, pretty: false, help: false, version: false };
+  for (let i = 0; i < argv.length; i++) {
+    const x = argv[i];
+    if (x === '-h' || x === '--help') a.help = true;
+    else if (x === '-v' || x === '--version') a.version = true;
+    else if (x === '-p' || x === '--project') {
+      const v = argv[++i];
+      if (!v) throw new UsageError(`${x} needs a path: tensorjit check -p tsconfig.json`);
+      a.project = v;
+    } else if (x.startsWith('--project=')) a.project = x.slice('--project='.length);
+    else if (x === '--typecheck') a.typecheck = true;
+    else if (x === '--pretty') a.pretty = true;
+    else if (x.startsWith('-')) throw new UsageError(`Unknown option '${x}'. Run 'tensorjit --help'.`);
+    else if (!a.command) a.command = x;
+    else throw new UsageError(`Unexpected argument '${x}'. Run 'tensorjit --help'.`);
+  }
+  return a;
+}
+
+/** Runs the CLI; returns the exit code. Output goes through `out` / `err` (tests pass their own). */
+export function main(argv: readonly string[], cwd = process.cwd(), out = (s: string) => process.stdout.write(s), err = (s: string) => process.stderr.write(s)): number {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    err(`${(e as Error).message}\n`);
+    return 2;
+  }
+  if (args.help || (!args.command && !args.version)) {
+    out(HELP);
+    return args.help ? 0 : 2;
+  }
+  if (args.version) {
+    out(`${VERSION}\n`);
+    return 0;
+  }
+  if (args.command !== 'check') {
+    err(`Unknown command '${args.command}'. Run 'tensorjit --help'.\n`);
+    return 2;
+  }
+  let t: TS;
+  try {
+    t = loadTypeScript(cwd);
+  } catch (e) {
+    err(`${(e as Error).message}\n`);
+    return 2;
+  }
+  const formatHost: ts.FormatDiagnosticsHost = {
+    getCurrentDirectory: () => cwd,
+    getCanonicalFileName: (f) => (t.sys.useCaseSensitiveFileNames ? f : f.toLowerCase()),
+    getNewLine: () => '\n',
+  };
+  const print = (diags: readonly ts.Diagnostic[]) => {
+    if (!diags.length) return;
+    out(args.pretty ? t.formatDiagnosticsWithColorAndContext(diags, formatHost) + '\n' : t.formatDiagnostics(diags, formatHost));
+  };
+  let configPath: string | undefined;
+  if (args.project) {
+    const p = path.resolve(cwd, args.project);
+    configPath = t.sys.directoryExists(p) ? path.join(p, 'tsconfig.json') : p;
+    if (!t.sys.fileExists(configPath)) {
+      err(`Cannot find a tsconfig.json at '${args.project}'.\n`);
+      return 2;
+    }
+  } else {
+    configPath = t.findConfigFile(cwd, t.sys.fileExists, 'tsconfig.json');
+    if (!configPath) {
+      err(`No tsconfig.json found in '${cwd}' or above. Pass one with -p.\n`);
+      return 2;
+    }
+  }
+  const configErrors: ts.Diagnostic[] = [];
+  const parsed = t.getParsedCommandLineOfConfigFile(configPath, { noEmit: true }, {
+    ...t.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => configErrors.push(d),
+  });
+  if (!parsed || configErrors.length || parsed.errors.some((d) => d.category === t.DiagnosticCategory.Error && d.code !== 18003)) {
+    print([...configErrors, ...(parsed?.errors ?? [])]);
+    return 2;
+  }
+  const program = t.createProgram({ rootNames: parsed.fileNames, options: parsed.options, projectReferences: parsed.projectReferences });
+  const diags: ts.Diagnostic[] = [];
+  if (args.typecheck) {
+    diags.push(...program.getConfigFileParsingDiagnostics(), ...program.getOptionsDiagnostics(), ...program.getSyntacticDiagnostics(),
+      ...program.getGlobalDiagnostics(), ...program.getSemanticDiagnostics());
+  }
+  const ours = analyzeProgram(t, program).flatMap((a) => a.diagnostics);
+  diags.push(...ours);
+  print(diags);
+  const errors = diags.filter((d) => d.category === t.DiagnosticCategory.Error).length;
+  const warnings = diags.filter((d) => d.category === t.DiagnosticCategory.Warning).length;
+  const files = new Set(diags.map((d) => d.file?.fileName).filter(Boolean)).size;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  err(errors || warnings
+    ? `tensorjit check: ${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}.\n`
+    : `tensorjit check: no problems in ${plural(program.getRootFileNames().length, 'file')}.\n`);
+  return errors ? 1 : 0;
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

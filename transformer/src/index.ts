@@ -1,0 +1,94 @@
+/**
+ * `tensorjit/transformer`: the ts-patch / ttypescript-style transformer, plus the programmatic API
+ * the other hosts and the tests use.
+ *
+ * tsconfig.json:
+ * ```json
+ * "plugins": [
+ *   { "transform": "tensorjit/transformer" },                            // rewrite + diagnostics at emit
+ *   { "transform": "tensorjit/transformer", "transformProgram": true },  // diagnostics also with --noEmit / --watch
+ *   { "name": "tensorjit/language-service" }                             // editors
+ * ]
+ * ```
+ * The default export serves both ts-patch entry kinds: called as a program transformer
+ * (`(program, host, config, { ts })`, config.transformProgram true) it adds tensorjit's
+ * diagnostics to `program.getSemanticDiagnostics`; called as a source transformer
+ * (`(program, config, extras)`) it returns the `before` transformer that rewrites jit functions.
+ */
+import type * as ts from 'typescript';
+import type { TS } from './analysis/model';
+import { analyzeSourceFile, analyzeProgram } from './analysis/analyze';
+import { rewriteFile, alreadyTransformed } from './transform/emit';
+
+export { analyzeSourceFile, analyzeProgram, isAnalysable } from './analysis/analyze';
+export { allRules, rules, formatOne, SOURCE, type Rule } from './analysis/rules';
+export type { FileAnalysis, JitRoot, Plan, Fix, FixEdit, TS } from './analysis/model';
+export { VERSION } from './version';
+
+export interface TransformerOptions {
+  /** Called with each tensorjit diagnostic of a transformed file (ts-patch's addDiagnostic). */
+  readonly addDiagnostic?: (d: ts.Diagnostic) => void;
+}
+
+/** Programs whose getSemanticDiagnostics already include tensorjit's (program-transformer mode). */
+const withSemanticDiagnostics = new WeakSet<ts.Program>();
+
+function hostTs(t: TS | undefined): TS {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return t ?? (require('typescript') as TS);
+}
+
+/**
+ * The `before` transformer for a program (also usable directly: `program.emit(…, { before: [createTransformer(program)] })`,
+ * or from webpack's ts-loader `getCustomTransformers: (program) => ({ before: [createTransformer(program)] })`).
+ */
+export function createTransformer(program: ts.Program, options: TransformerOptions = {}, t?: TS): ts.TransformerFactory<ts.SourceFile> {
+  const tsm = hostTs(t);
+  const reported = new Set<ts.SourceFile>();
+  return (context) => (sf) => {
+    if (alreadyTransformed(tsm, sf)) return sf;
+    const original = tsm.getOriginalNode(sf, tsm.isSourceFile) ?? sf;
+    const file = program.getSourceFile(original.fileName) ?? original;
+    const analysis = analyzeSourceFile(tsm, program, file);
+    if (options.addDiagnostic && !reported.has(file)) {
+      reported.add(file);
+      for (const d of analysis.diagnostics) options.addDiagnostic(d);
+    }
+    return rewriteFile(tsm, context, sf, analysis, program.getCurrentDirectory());
+  };
+}
+
+/** Makes `program.getSemanticDiagnostics` include tensorjit's diagnostics (idempotent). */
+export function addSemanticDiagnostics(program: ts.Program, t?: TS): ts.Program {
+  if (withSemanticDiagnostics.has(program)) return program;
+  const tsm = hostTs(t);
+  const original = program.getSemanticDiagnostics;
+  program.getSemanticDiagnostics = function (sourceFile?: ts.SourceFile, token?: ts.CancellationToken): readonly ts.Diagnostic[] {
+    const base = original.call(program, sourceFile, token);
+    const ours = sourceFile ? analyzeSourceFile(tsm, program, sourceFile).diagnostics : analyzeProgram(tsm, program).flatMap((a) => a.diagnostics);
+    return ours.length ? [...base, ...ours] : base;
+  };
+  withSemanticDiagnostics.add(program);
+  return program;
+}
+
+interface TspExtras {
+  readonly ts?: TS;
+  readonly addDiagnostic?: (d: ts.Diagnostic) => number;
+}
+
+/** ts-patch entry (see the module comment). */
+export default function tensorjitTransformer(program: ts.Program, a?: unknown, b?: unknown, c?: unknown):
+    ts.Program | { before: ts.TransformerFactory<ts.SourceFile>[] } {
+  const config = b as { transformProgram?: boolean } | undefined;
+  if (config && typeof config === 'object' && config.transformProgram === true) {
+    return addSemanticDiagnostics(program, (c as TspExtras | undefined)?.ts);
+  }
+  const extras = b as TspExtras | undefined;
+  const t = extras?.ts;
+  const addDiagnostic = extras?.addDiagnostic && !withSemanticDiagnostics.has(program)
+    ? (d: ts.Diagnostic) => { extras.addDiagnostic!(d); }
+    : undefined;
+  return { before: [createTransformer(program, { addDiagnostic }, t)] };
+}
+export { codeFixes, FIX_NAME } from './language-service/fixes';

@@ -58,7 +58,11 @@ export function createTransformer(program: ts.Program, options: TransformerOptio
   };
 }
 
-/** Makes `program.getSemanticDiagnostics` include tensorjit's diagnostics (idempotent). */
+/**
+ * Makes the program's semantic diagnostics include tensorjit's (idempotent): the public
+ * `getSemanticDiagnostics` (tsc, fork-ts-checker, …) and the per-file `getBindAndCheckDiagnostics`
+ * that builder programs (--watch, --incremental, tsc -b) call instead, when the host's TypeScript has it.
+ */
 export function addSemanticDiagnostics(program: ts.Program, t?: TS): ts.Program {
   if (withSemanticDiagnostics.has(program)) return program;
   const tsm = hostTs(t);
@@ -68,6 +72,15 @@ export function addSemanticDiagnostics(program: ts.Program, t?: TS): ts.Program 
     const ours = sourceFile ? analyzeSourceFile(tsm, program, sourceFile).diagnostics : analyzeProgram(tsm, program).flatMap((a) => a.diagnostics);
     return ours.length ? [...base, ...ours] : base;
   };
+  const internal = program as ts.Program & { getBindAndCheckDiagnostics?: (sf: ts.SourceFile, token?: ts.CancellationToken) => readonly ts.Diagnostic[] };
+  const bindAndCheck = internal.getBindAndCheckDiagnostics;
+  if (typeof bindAndCheck === 'function') {
+    internal.getBindAndCheckDiagnostics = function (sourceFile: ts.SourceFile, token?: ts.CancellationToken): readonly ts.Diagnostic[] {
+      const base = bindAndCheck.call(program, sourceFile, token);
+      const ours = analyzeSourceFile(tsm, program, sourceFile).diagnostics;
+      return ours.length ? [...base, ...ours] : base;
+    };
+  }
   withSemanticDiagnostics.add(program);
   return program;
 }
@@ -92,3 +105,4 @@ export default function tensorjitTransformer(program: ts.Program, a?: unknown, b
   return { before: [createTransformer(program, { addDiagnostic }, t)] };
 }
 export { codeFixes, FIX_NAME } from './language-service/fixes';
+export { main as runCli } from './cli/main';

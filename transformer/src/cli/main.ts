@@ -85,7 +85,13 @@ function parseArgs(argv: readonly string[]): Args {
 }
 
 /** Runs the CLI; returns the exit code. Output goes through `out` / `err` (tests pass their own). */
-export function main(argv: readonly string[], cwd = process.cwd(), out = (s: string) => process.stdout.write(s), err = (s: string) => process.stderr.write(s)): number {
+export function main(
+  argv: readonly string[],
+  cwd = process.cwd(),
+  out = (s: string) => { process.stdout.write(s); },
+  err = (s: string) => { process.stderr.write(s); },
+  typescript?: TS,
+): number {
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -107,7 +113,7 @@ export function main(argv: readonly string[], cwd = process.cwd(), out = (s: str
   }
   let t: TS;
   try {
-    t = loadTypeScript(cwd);
+    t = typescript ?? loadTypeScript(cwd);
   } catch (e) {
     err(`${(e as Error).message}\n`);
     return 2;

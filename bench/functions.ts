@@ -3,11 +3,33 @@
  * chain, the MLP and the simulation are the ones of bench/cuda-check.ts (whose CUDA results
  * docs/performance.md quotes); the peers compute the same values (checked in every run).
  */
-import { math, Tensor } from 'tensorjit';
+import { math as defaultMath, Tensor } from 'tensorjit';
 import type { TF, Jax } from './peers';
 
 type TfTensor = import('@tensorflow/tfjs-core').Tensor;
 type JaxArray = import('@jax-js/jax').Array;
+
+type MathNs = typeof defaultMath;
+
+/**
+ * The tensorjit functions, for a given `math` namespace (another build of tensorjit can be passed,
+ * to compare two versions side by side: bench/ab.ts).
+ */
+export function tensorjitFunctions(math: MathNs) {
+  const chain = (x: Tensor) => math.where(x.gt(0), x.mul(2).sin(), x.neg().exp().mul(0.5)).tanh().add(x.abs().sqrt());
+  const mlp = (x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor) =>
+    math.dot(math.tanh(math.dot(x, 'in', w1, 'in').add(b1)), 'hidden', w2, 'hidden').tanh();
+  const simulate = (steps: number) => (u: Tensor, v: Tensor, c: Tensor) => {
+    let q = c;
+    for (let s = 0; s < steps; s++) {
+      const g = math.spatialGradient(q, { padding: 'periodic' });
+      const adv = u.mul(g.get({ gradient: 'x' })).add(v.mul(g.get({ gradient: 'y' })));
+      q = q.add(math.laplace(q, { padding: 'periodic' }).mul(0.1).sub(adv.mul(0.05)));
+    }
+    return q;
+  };
+  return { double, chain, mlp, simulate, opChain, sumTree };
+}
 
 // --- (1) dispatch: x * 2 on a scalar ---------------------------------------------------------------
 export const double = (x: Tensor) => x.mul(2);
@@ -15,7 +37,7 @@ export const tfDouble = (tf: TF) => (x: TfTensor) => tf.mul(x, 2);
 export const jaxDouble = (_: Jax) => (x: JaxArray) => x.mul(2);
 
 // --- (2) element-wise chain with where ---------------------------------------------------------------
-export const chain = (x: Tensor) => math.where(x.gt(0), x.mul(2).sin(), x.neg().exp().mul(0.5)).tanh().add(x.abs().sqrt());
+export const { chain, mlp, simulate } = tensorjitFunctions(defaultMath);
 export const tfChain = (tf: TF) => (x: TfTensor) =>
   tf.add(tf.tanh(tf.where(tf.greater(x, 0), tf.sin(tf.mul(x, 2)), tf.mul(tf.exp(tf.neg(x)), 0.5))), tf.sqrt(tf.abs(x)));
 export const jaxChain = (jax: Jax) => {
@@ -30,8 +52,6 @@ export const jaxChain = (jax: Jax) => {
 };
 
 // --- (3) MLP inference: tanh(tanh(x·W1 + b1)·W2) -----------------------------------------------------
-export const mlp = (x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor) =>
-  math.dot(math.tanh(math.dot(x, 'in', w1, 'in').add(b1)), 'hidden', w2, 'hidden').tanh();
 export const tfMlp = (tf: TF) => (x: TfTensor, w1: TfTensor, b1: TfTensor, w2: TfTensor) =>
   tf.tanh(tf.matMul(tf.tanh(tf.add(tf.matMul(x, w1), b1)), w2));
 export const jaxMlp = (jax: Jax) => {
@@ -40,15 +60,6 @@ export const jaxMlp = (jax: Jax) => {
 };
 
 // --- (4) simulation: advection–diffusion of c by (u, v), periodic, `steps` explicit steps ---------------
-export const simulate = (steps: number) => (u: Tensor, v: Tensor, c: Tensor) => {
-  let q = c;
-  for (let s = 0; s < steps; s++) {
-    const g = math.spatialGradient(q, { padding: 'periodic' });
-    const adv = u.mul(g.get({ gradient: 'x' })).add(v.mul(g.get({ gradient: 'y' })));
-    q = q.add(math.laplace(q, { padding: 'periodic' }).mul(0.1).sub(adv.mul(0.05)));
-  }
-  return q;
-};
 export const tfSimulate = (tf: TF, steps: number) => (u: TfTensor, v: TfTensor, c: TfTensor) => {
   // periodic shift: out[i] = q[(i + o) mod n] along axis, as slices + concat (tfjs has no roll)
   const roll = (q: TfTensor, axis: 0 | 1, o: 1 | -1) => {
@@ -87,18 +98,20 @@ export const jaxSimulate = (jax: Jax, steps: number) => {
 
 // --- (5) first call: a chain of n element-wise ops ------------------------------------------------------
 /** n element-wise ops (mul, add, sin, sub in turn); `salt` changes a constant so no cache can match. */
-export const opChain = (n: number, salt = 0) => (x: Tensor) => {
-  let y = x;
-  for (let i = 0; i < n; i++) {
-    switch (i % 4) {
-      case 0: y = y.mul(1.0001 + salt); break;
-      case 1: y = y.add(0.001); break;
-      case 2: y = y.sin(); break;
-      default: y = y.sub(0.0005);
+export function opChain(n: number, salt = 0) {
+  return (x: Tensor) => {
+    let y = x;
+    for (let i = 0; i < n; i++) {
+      switch (i % 4) {
+        case 0: y = y.mul(1.0001 + salt); break;
+        case 1: y = y.add(0.001); break;
+        case 2: y = y.sin(); break;
+        default: y = y.sub(0.0005);
+      }
     }
-  }
-  return y;
-};
+    return y;
+  };
+}
 export const tfOpChain = (tf: TF, n: number) => (x: TfTensor) => {
   let y = x;
   for (let i = 0; i < n; i++) {
@@ -128,11 +141,11 @@ export const jaxOpChain = (jax: Jax, n: number, salt: number) => {
 };
 
 // --- (6) cache hits with a larger argument tree ----------------------------------------------------------
-export const sumTree = (tree: Record<string, Tensor>) => {
+export function sumTree(tree: Record<string, Tensor>): Tensor {
   let acc: Tensor | undefined;
   for (const k of Object.keys(tree)) acc = acc ? acc.add(tree[k]) : tree[k];
   return acc!.mul(0.1);
-};
+}
 export const jaxSumTree = (jax: Jax) => {
   const np = jax.numpy;
   return (tree: Record<string, JaxArray>) => {

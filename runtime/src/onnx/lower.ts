@@ -7,6 +7,7 @@ import type { Shape } from '../shape';
 import { type DType, ONNX_TYPE } from '../dtype';
 import type { Tensor } from '../tensor';
 import { Var, type Graph } from '../trace/ir';
+import { simplifyMovement, eliminateCommonSubexpressions, eliminateDeadCode } from '../trace/optimize';
 import type { Lowering, OnnxAttr, OnnxValue } from '../ops/primitive';
 import { ATTR, encodeModel, type AttributeObj, type ModelObj, type NodeObj, type TensorProtoObj, type ValueInfoObj } from './proto';
 
@@ -140,12 +141,16 @@ export interface LoweredModel {
  * Builds the ONNX model of a graph. `inputNames` / `outputNames` name the graph's inputs and
  * outputs (e.g. after the argument paths); they must be unique.
  */
-export function lowerGraph(g: Graph, fnName: string, inputNames: readonly string[], outputNames: readonly string[]): LoweredModel {
+export function lowerGraph(traced: Graph, fnName: string, inputNames: readonly string[], outputNames: readonly string[]): LoweredModel {
   const b = new OnnxBuilder();
   const env = new Map<Var, OnnxValue>();
+  // node names keep the index of the traced equation they come from (errors map back to user code)
+  const index = new Map<Var, number>();
+  traced.eqns.forEach((e, i) => index.set(e.out, i));
+  const g = eliminateDeadCode(eliminateCommonSubexpressions(simplifyMovement(traced)));
   g.inputs.forEach((v, i) => env.set(v, { name: inputNames[i], shape: v.shape, dtype: v.dtype }));
-  g.eqns.forEach((e, i) => {
-    b.scope = `e${i}`;
+  g.eqns.forEach((e) => {
+    b.scope = `e${index.get(e.out)}`;
     const ins = e.inputs.map((a): OnnxValue => (a instanceof Var ? env.get(a)! : { name: b.literal(a.value), shape: a.shape, dtype: a.dtype }));
     const name = e.prim.lower(b, ins, e.params, { shape: e.out.shape, dtype: e.out.dtype });
     env.set(e.out, { name, shape: e.out.shape, dtype: e.out.dtype });

@@ -103,12 +103,15 @@ describe('transformer hosts: quick fixes (language service)', function () {
   let service: ts.LanguageService;
   before(() => { service = pluginService(t, g).ls; });
 
-  function fixesFor(file: string, code: number): { diag: ts.Diagnostic; fixes: readonly ts.CodeFixAction[]; text: string }[] {
+  function fixesFor(file: string, code: number): { diag: ts.Diagnostic; fixes: readonly ts.CodeFixAction[]; ignore: ts.CodeFixAction; text: string }[] {
     const f = path.join(g.dir, file);
     const text = t.sys.readFile(f)!;
-    return service.getSemanticDiagnostics(f).filter((d) => d.code === code).map((diag) => ({
-      diag, text, fixes: service.getCodeFixesAtPosition(f, diag.start!, diag.start! + diag.length!, [code], {}, {}),
-    }));
+    return service.getSemanticDiagnostics(f).filter((d) => d.code === code).map((diag) => {
+      const all = service.getCodeFixesAtPosition(f, diag.start!, diag.start! + diag.length!, [code], {}, {});
+      // every diagnostic also offers the ignore directive, last
+      assert.strictEqual(all[all.length - 1]?.description, `Ignore TS${code} on this line (// @tensorjit-ignore-next-line)`);
+      return { diag, text, fixes: all.slice(0, -1), ignore: all[all.length - 1] };
+    });
   }
   function apply(text: string, fix: ts.CodeFixAction): string {
     const edits = fix.changes.flatMap((c) => c.textChanges).sort((a, b) => b.span.start - a.span.start);
@@ -142,6 +145,11 @@ describe('transformer hosts: quick fixes (language service)', function () {
     assert.match(apply(all[0].text, all[0].fixes[0]), /\{ auxiliaryArgs: 'steps' \}/);
   });
 
+  it('the ignore fix inserts the directive above the line, with its indentation', () => {
+    const [first] = fixesFor('e93005_one_sided.ts', 93005);
+    assert.match(apply(first.text, first.ignore), /\n  if \(x\.gt\(0\)\) \{\n    \/\/ @tensorjit-ignore-next-line 93005\n    y = x;\n/);
+  });
+
   it('93013: @jit on a function declaration → the JSDoc form', () => {
     const [first] = fixesFor('e93013_misplaced_jit.ts', 93013);
     assert.strictEqual(first.fixes.length, 1);
@@ -165,6 +173,14 @@ describe('transformer hosts: check CLI binary', function () {
     assert.strictEqual(r.status, 1, r.stderr);
     assert.match(r.stdout, /^fixtures\/cases\/e93005_one_sided\.ts\(9,5\): error TS93005: 'y' is assigned in the then branch/m);
     assert.match(r.stdout, /^fixtures\/cases\/w93011_any_condition\.ts\(8,7\): warning TS93011: /m);
+  });
+
+  it('prints the same diagnostics as tspc --noEmit on the fixture project', () => {
+    const check = run(['check', '-p', 'fixtures/cases']);
+    const tsp = spawnSync(process.execPath, [TSPC, '-p', 'fixtures/cases', '--noEmit'], { cwd: ROOT, encoding: 'utf8' });
+    const ours = (text: string) => text.split('\n').filter((l) => / TS93\d\d\d: /.test(l));
+    assert.ok(ours(check.stdout).length >= 40);
+    assert.deepStrictEqual(ours(tsp.stdout), ours(check.stdout));
   });
 
   it('exit 0 on a clean project, 2 on bad usage or a missing tsconfig', () => {

@@ -84,6 +84,7 @@ class FileAnalyzer {
     this.fixes.push(...found.fixes);
     for (const r of found.roots) this.rootsByFn.set(r.fn, r);
     this.visit(this.sf, undefined);
+    this.applyIgnoreDirectives(found.roots);
     const plans = new Map<ts.Node, Plan>();
     for (const [root, p] of this.rootPlans) {
       if (root.errors.length) continue;
@@ -94,6 +95,39 @@ class FileAnalyzer {
   }
 
   // ---- reporting ----
+
+  /**
+   * `// @tensorjit-ignore-next-line` (optionally followed by codes: `93002 TS93008`) on the line
+   * before a diagnostic suppresses it; an error suppressed this way no longer blocks the rewrite.
+   * Every other diagnostic gets a quick fix that inserts the directive.
+   */
+  private applyIgnoreDirectives(roots: readonly JitRoot[]): void {
+    const lines = this.sf.text.split(/\r?\n/);
+    const ignored = (d: ts.Diagnostic): boolean => {
+      const line = this.sf.getLineAndCharacterOfPosition(d.start ?? 0).line;
+      const m = line > 0 ? /^\s*\/\/\s*@tensorjit-ignore-next-line\b(.*)$/.exec(lines[line - 1]) : null;
+      if (!m) return false;
+      const codes = m[1].match(/\d{5}/g);
+      return !codes || codes.includes(String(d.code));
+    };
+    const kept = this.diagnostics.filter((d) => !ignored(d));
+    this.diagnostics.length = 0;
+    this.diagnostics.push(...kept);
+    for (const r of roots) {
+      const errs = r.errors.filter((d) => !ignored(d));
+      r.errors.length = 0;
+      r.errors.push(...errs);
+    }
+    for (const d of kept) {
+      const { line } = this.sf.getLineAndCharacterOfPosition(d.start ?? 0);
+      const lineStart = this.sf.getPositionOfLineAndCharacter(line, 0);
+      const indent = /^[ \t]*/.exec(lines[line])![0];
+      this.fixes.push({
+        code: d.code, start: d.start!, length: d.length!, description: `Ignore TS${d.code} on this line (// @tensorjit-ignore-next-line)`,
+        edits: [{ start: lineStart, length: 0, newText: `${indent}// @tensorjit-ignore-next-line ${d.code}\n` }],
+      });
+    }
+  }
 
   private report(ctx: Ctx | undefined, rule: Rule, node: ts.Node, message: string, related: readonly Related[] = []): ts.Diagnostic {
     const d = makeDiagnostic(this.t, rule, node, message, related);

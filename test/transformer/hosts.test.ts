@@ -289,8 +289,8 @@ function collect(child: ChildProcess): { text(): string; waitFor(re: RegExp, ms?
 describe('transformer hosts: tsserver end to end', function () {
   this.timeout(120000);
 
-  it('a spawned tsserver loads the plugin and reports TS93005 in semanticDiag', async () => {
-    const p = makeProject({ 'src/main.ts': ONE_SIDED });
+  for (const [label, dir] of [['TypeScript 5.9', 'typescript'], ['TypeScript 6.0', 'typescript6']] as const) it(`${label}: a spawned tsserver loads the plugin and reports TS93005 in semanticDiag`, async () => {
+    const p = makeProject({ 'src/main.ts': ONE_SIDED }, {}, dir);
     const file = path.join(p.dir, 'src', 'main.ts');
     // node resolves the symlinked tsserver.js to this checkout, so tell tsserver where the project's
     // node_modules are (with a real install, tsserver finds the plugin next to itself)

@@ -205,7 +205,7 @@ export class Provenance {
       if (t.isParameter(decl)) acc = this.nestedParamDeps(decl);
       else if (t.isVariableDeclaration(decl) || t.isBindingElement(decl)) acc = this.declarationDeps(decl);
       else if (t.isFunctionDeclaration(decl)) acc = NONE;
-      for (const w of this.assignments.get(sym) ?? []) acc = union(acc, this.writeDeps(w as ts.Identifier));
+      for (const w of this.assignments.get(sym) ?? []) acc = union(acc, this.writeDeps(w as ts.Identifier, decl));
     } finally {
       this.inProgress.delete(sym);
     }
@@ -213,8 +213,11 @@ export class Provenance {
     return acc;
   }
 
-  /** What a write of a variable stores, plus the tensor conditions it happens under. */
-  private writeDeps(id: ts.Identifier): Deps {
+  /**
+   * What a write of a variable stores, plus the tensor conditions it happens under (when the
+   * variable is declared outside that if / conditional expression, so that it gets merged).
+   */
+  private writeDeps(id: ts.Identifier, decl: ts.Node): Deps {
     const t = this.t;
     let n: ts.Node = id;
     while (t.isParenthesizedExpression(n.parent)) n = n.parent;
@@ -231,6 +234,7 @@ export class Provenance {
     }
     // merged under a tensor condition: the value depends on the condition too
     for (let p: ts.Node | undefined = n.parent, c: ts.Node = n; p && p !== this.root.fn; c = p, p = p.parent) {
+      if (decl.pos >= p.pos && decl.end <= p.end) break; // declared inside: local to the branch
       if (t.isIfStatement(p) && c !== p.expression && this.isTensorCondition(p.expression)) acc = union(acc, this.deps(p.expression));
       if (t.isConditionalExpression(p) && c !== p.condition && this.isTensorCondition(p.condition)) acc = union(acc, this.deps(p.condition));
     }

@@ -103,13 +103,17 @@ export const dot = definePrimitive<DotParams>({
     const pl = plan(a.shape, b.shape, p);
     const t = out.dtype;
     const batched = pl.shared.length > 0;
-    const av = g.cast(g.transpose(a, [...pl.shared, ...pl.aOnly, ...p.a]), a.dtype, t);
-    const bv = g.cast(g.transpose(b, [...pl.shared, ...p.b, ...pl.bOnly]), b.dtype, t);
-    const a3 = g.node('Reshape', [av, g.int64s(batched ? [pl.nS, pl.nA, pl.nK] : [pl.nA, pl.nK])]);
-    const b3 = g.node('Reshape', [bv, g.int64s(batched ? [pl.nS, pl.nK, pl.nB] : [pl.nK, pl.nB])]);
+    const aOrder = [...pl.shared, ...pl.aOnly, ...p.a], bOrder = [...pl.shared, ...p.b, ...pl.bOnly];
+    const av = g.cast(g.transpose(a, aOrder), a.dtype, t);
+    const bv = g.cast(g.transpose(b, bOrder), b.dtype, t);
+    // Reshape only where the dims differ from MatMul's [S,] rows × columns layout
+    const reshape = (v: string, sizes: readonly number[], to: readonly number[]) =>
+      sizes.length === to.length && sizes.every((n, i) => n === to[i]) ? v : g.node('Reshape', [v, g.int64s(to)]);
+    const a3 = reshape(av, aOrder.map((n) => a.shape.size(n)), batched ? [pl.nS, pl.nA, pl.nK] : [pl.nA, pl.nK]);
+    const b3 = reshape(bv, bOrder.map((n) => b.shape.size(n)), batched ? [pl.nS, pl.nK, pl.nB] : [pl.nK, pl.nB]);
     const mm = g.node('MatMul', [a3, b3]);
     const order = [...pl.shared, ...pl.aOnly, ...pl.bOnly];
-    const unflat = g.node('Reshape', [mm, g.int64s(order.map((n) => out.shape.size(n)))]);
+    const unflat = reshape(mm, batched ? [pl.nS, pl.nA, pl.nB] : [pl.nA, pl.nB], order.map((n) => out.shape.size(n)));
     return g.transpose({ name: unflat, shape: out.shape.only(order), dtype: t }, out.shape.names);
   },
 });

@@ -77,6 +77,9 @@ export class OrtSession {
       enableCpuMemArena: true,
       enableMemPattern: true,
       logSeverityLevel: 3,
+      // Idle pool threads sleep instead of spinning: with a session per trace, spinning pools of
+      // one session steal the cores from the next session's run (and from the JS thread).
+      ...(options.threads > 1 ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
     };
     const tryCuda = setting.kind === 'cuda' || (setting.kind === 'auto' && autoOutcome() !== 'cpu');
     let session: NativeSession | undefined;

@@ -267,6 +267,49 @@ describe('transformer hosts: tspc (ts-patch live compiler)', function () {
   });
 });
 
+describe('transformer hosts: module formats', function () {
+  this.timeout(120000);
+  const SOURCE_TEXT = `import { math, spatial, Tensor } from 'tensorjit';
+
+console.log(\`early: \${relu.name}\`);
+
+/** @jit */
+export function relu(x: Tensor): Tensor {
+  let y = x;
+  if (x.lt(0)) y = math.zerosLike(x);
+  return y;
+}
+
+console.log(\`\${relu(math.tensor([-1, 2], spatial('x')))}\`);
+`;
+  const formats: [string, Record<string, unknown>, boolean][] = [
+    ['CommonJS (node10 resolution, no esModuleInterop)', { module: 'commonjs', moduleResolution: 'node10', esModuleInterop: false }, false],
+    ['NodeNext ES module', { module: 'nodenext', moduleResolution: 'nodenext' }, true],
+    ['ESNext with bundler resolution', { module: 'esnext', moduleResolution: 'bundler' }, true],
+  ];
+  for (const [label, options, esm] of formats) {
+    it(`${label}: one namespace import, runs`, () => {
+      const p = makeProject({ 'src/main.ts': SOURCE_TEXT }, options);
+      try {
+        if (esm) p.write('package.json', JSON.stringify({ type: 'module' }));
+        const r = tspc(p, []);
+        assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+        const js = p.read('out/main.js');
+        // every injected reference goes through one namespace binding
+        const injected = new Set([...js.matchAll(/\b(tensorjit_\d+)\.(?:controlFlow|math\.jitCompile)\b/g)].map((m) => m[1]));
+        assert.strictEqual(injected.size, 1, js);
+        const [ns] = injected;
+        assert.match(js, esm ? new RegExp(`^import \\* as ${ns} from "tensorjit";$`, 'm') : new RegExp(`^const ${ns} = require\\("tensorjit"\\);$`, 'm'));
+        const run = spawnSync(process.execPath, ['out/main.js'], { cwd: p.dir, encoding: 'utf8' });
+        assert.strictEqual(run.status, 0, run.stderr);
+        assert.strictEqual(run.stdout, 'early: relu\n(0.000, 2.000) along xˢ\n');
+      } finally {
+        p.remove();
+      }
+    });
+  }
+});
+
 function collect(child: ChildProcess): { text(): string; waitFor(re: RegExp, ms?: number): Promise<void> } {
   let buf = '';
   const waiters: { re: RegExp; resolve(): void }[] = [];

@@ -160,6 +160,22 @@ class FileAnalyzer {
     }));
   }
 
+  /**
+   * Related information at the declaration of the variable an expression starts from (`u` in
+   * `u.gt(0)`, `options` in `options.flip`), when it is declared in user code.
+   */
+  private declRelated(e: ts.Expression, tensor: boolean): Related[] {
+    const t = this.t;
+    const top = skipOuter(t, e);
+    let b = top;
+    while (t.isPropertyAccessExpression(b) || t.isElementAccessExpression(b) || t.isCallExpression(b)) b = skipOuter(t, b.expression);
+    if (!t.isIdentifier(b)) return [];
+    const decl = this.checker.getSymbolAtLocation(b)?.valueDeclaration;
+    if (!decl || decl.getSourceFile().isDeclarationFile) return [];
+    const what = !tensor ? '' : b === top ? ' with a Tensor type' : ` ('${short(top.getText(this.sf))}' is a Tensor computed from it)`;
+    return [{ node: decl, message: `'${b.text}' is declared here${what}.` }];
+  }
+
   private auxHint(deps: Deps): string {
     const params = deps.filter((d) => d.kind === 'param' && d.name !== 'this').map((d) => `'${d.name}'`);
     return params.length ? `, or list ${params.join(', ')} in auxiliaryArgs (a concrete value; each new value traces again)` : '';
@@ -703,7 +719,8 @@ class FileAnalyzer {
     this.report(ctx, rules.anyCondition, e,
       `The ${where} condition '${short(e.getText(this.sf))}' has type ${this.types.text(this.types.typeOf(e))} in jit function '${ctx.root.name}': ` +
         'tensorjit cannot tell whether it is a tensor, so it stays a JS condition (guarded: a tensor there throws while tracing instead of always counting as true). ' +
-        'Give it a type: Tensor (converted to math.where) or boolean.');
+        'Give it a type: Tensor (converted to math.where) or boolean.',
+      this.declRelated(e, false));
   }
 
   // ---- checks ----
@@ -762,11 +779,7 @@ class FileAnalyzer {
     if (t.isBinaryExpression(e) && (e.operatorToken.kind === t.SyntaxKind.AmpersandAmpersandToken || e.operatorToken.kind === t.SyntaxKind.BarBarToken)) return; // at its left
     if (this.types.condType(this.types.typeOf(e)) !== 'tensor') return;
     const text = short(e.getText(this.sf));
-    const related: Related[] = [];
-    if (t.isIdentifier(e)) {
-      const decl = this.checker.getSymbolAtLocation(e)?.valueDeclaration;
-      if (decl) related.push({ node: decl, message: `'${e.text}' is declared here with a Tensor type.` });
-    }
+    const related = this.declRelated(e, true);
     const always = notNode ? 'always false' : 'always true';
     const d = this.report(undefined, rules.tensorCondition, e,
       `'${text}' is a Tensor used as a JS condition${notNode ? " (negated with '!')" : ''}: a tensor object is always truthy, so this is ${always}. ` +
@@ -818,7 +831,7 @@ class FileAnalyzer {
         (inJit
           ? `Use ${replacement} (a bool tensor; tensorjit converts it as a condition).`
           : `Use ${replacement} (element-wise ${neg ? 'inequality: true if any element differs' : 'equality: true if all elements are equal'}).`),
-      []);
+      tracedNumber && ctx ? this.depsRelated(ctx.prov.deps(side), ctx) : this.declRelated(side, true));
     if (this.types.hasTensor(this.types.typeOf(side))) {
       const recv = t.isIdentifier(side) || t.isPropertyAccessExpression(side) || t.isCallExpression(side) ? side.getText(this.sf) : `(${side.getText(this.sf)})`;
       const text = inJit ? `${recv}.${method}(${other.getText(this.sf)})` : `${recv}.${method}(${other.getText(this.sf)}).${neg ? 'any' : 'all'}`;
@@ -835,7 +848,7 @@ class FileAnalyzer {
     this.report(ctx, rules.tensorSwitch, s.expression,
       `'switch' on ${tracedNumber ? `'${text}', a traced number (a tensor while tracing)` : `the tensor '${text}'`}: switch compares with '===' (object identity), so no case matches a tensor. ` +
         `Use if / else with math.equal(…)${ctx ? ' (converted to math.where in jit functions)' : " and '.all'"}, or pass the value as an auxiliary argument and switch on a JS number.`,
-      ctx && tracedNumber ? this.depsRelated(ctx.prov.deps(s.expression), ctx) : []);
+      ctx && tracedNumber ? this.depsRelated(ctx.prov.deps(s.expression), ctx) : this.declRelated(s.expression, true));
   }
 }
 

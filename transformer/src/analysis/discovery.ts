@@ -203,8 +203,8 @@ export function discover(t: TS, checker: ts.TypeChecker, api: TensorjitApi, sf: 
     return mods.filter((m): m is ts.Decorator => t.isDecorator(m) && api.isJitCallee(t.isCallExpression(m.expression) ? m.expression.expression : m.expression));
   };
 
-  const misplaced = (node: ts.Node, message: string, fix?: Fix) => {
-    const d = makeDiagnostic(t, rules.misplacedJit, node, message);
+  const misplaced = (node: ts.Node, message: string, fix?: Fix, related: Parameters<typeof makeDiagnostic>[4] = []) => {
+    const d = makeDiagnostic(t, rules.misplacedJit, node, message, related);
     diagnostics.push(d);
     if (fix) fixes.push({ ...fix, code: d.code, start: d.start!, length: d.length! });
   };
@@ -226,7 +226,8 @@ export function discover(t: TS, checker: ts.TypeChecker, api: TensorjitApi, sf: 
           {
             code: 0, start: 0, length: 0, description: `Replace '@jit' with /** @jit${auxText} */`,
             edits: [{ start: d.getStart(sf), length: end + after - d.getStart(sf), newText: `/** @jit${auxText} */\n` }],
-          });
+          },
+          [{ node: node.name ?? node, message: `'${fname}' is declared here as a plain function.` }]);
       }
       if (tag && node.body) {
         jsdocMarked.add(node);
@@ -247,7 +248,8 @@ export function discover(t: TS, checker: ts.TypeChecker, api: TensorjitApi, sf: 
             // already a jit function: the comment is documentation
           } else {
             misplaced(d.name, `/** @jit */ marks function declarations and variables initialised with a function; '${name}' is ${init ? 'not a function expression' : 'not initialised'}. ` +
-              `Use /** @jit */ on a 'function' declaration or 'const ${name} = (…) => …', or call jit(…) explicitly.`);
+              `Use /** @jit */ on a 'function' declaration or 'const ${name} = (…) => …', or call jit(…) explicitly.`, undefined,
+              [{ file: sf, start: tag.start, length: tag.end - tag.start, message: 'The @jit tag is here.' }]);
           }
         }
       }
@@ -262,8 +264,10 @@ export function discover(t: TS, checker: ts.TypeChecker, api: TensorjitApi, sf: 
           misplaced(d, `'@jit' decorates methods; '${name}' is ${t.isPropertyDeclaration(node) ? 'a property' : t.isMethodDeclaration(node) ? 'a method without a body' : 'an accessor'}, which the runtime refuses.`);
         }
       }
-      if (t.isMethodDeclaration(node) && !decos.length && readJitTag(t, sf, node)) {
-        misplaced(node.name, `/** @jit */ is read on function declarations and variables; for the method '${name}' use the decorator '@jit' (or '@jit({ auxiliaryArgs: … })').`);
+      const methodTag = t.isMethodDeclaration(node) && !decos.length ? readJitTag(t, sf, node) : undefined;
+      if (methodTag) {
+        misplaced(node.name, `/** @jit */ is read on function declarations and variables; for the method '${name}' use the decorator '@jit' (or '@jit({ auxiliaryArgs: … })').`, undefined,
+          [{ file: sf, start: methodTag.start, length: methodTag.end - methodTag.start, message: 'The @jit tag is here.' }]);
       }
     } else if (t.isCallExpression(node) && !t.isDecorator(node.parent) && node.arguments.length > 0 && api.isJitCallee(node.expression)) {
       const arg = skipOuter(t, node.arguments[0]);

@@ -26,6 +26,24 @@ export function compiled(fun: JitFunction, args: readonly unknown[], name = 'ten
   };
 }
 
+/**
+ * tensorjit compiled with one intra-op thread (TENSORJIT_THREADS=1 while its session is created):
+ * the peers' wasm and JS kernels run on one thread.
+ */
+export function compiledOneThread(fun: JitFunction, args: readonly unknown[]): Contender {
+  return {
+    name: 'tensorjit compiled, 1 thread', kind: 'tensorjit', note: 'TENSORJIT_THREADS=1 (the default uses up to all cores for graphs this large)',
+    setup() {
+      const prev = process.env.TENSORJIT_THREADS;
+      process.env.TENSORJIT_THREADS = '1';
+      try { fun(...args); } finally { if (prev === undefined) delete process.env.TENSORJIT_THREADS; else process.env.TENSORJIT_THREADS = prev; }
+    },
+    run: () => (fun(...args) as Tensor).data,
+    output: () => (fun(...args) as Tensor).data as Float32Array,
+    teardown: () => fun.forgetTraces(),
+  };
+}
+
 export function eager(fn: (...a: any[]) => Tensor, args: readonly unknown[], name = 'tensorjit eager'): Contender {
   return {
     name, kind: 'tensorjit', note: 'plain-JS kernels, op by op (no jit)',

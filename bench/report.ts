@@ -85,6 +85,54 @@ export function table(w: WorkloadResult): string {
   return lines.join('\n');
 }
 
+const us = (ms: number) => fmtMs(ms);
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 0)} MB`;
+
+/** The physical reference of a workload, in words. */
+export function referenceText(w: WorkloadResult): string {
+  const r = w.reference as any;
+  const get = (name: string) => w.contenders.find((c) => c.name === name);
+  const base = w.contenders[0];
+  switch (w.id) {
+    case 'dispatch':
+    case 'cache':
+      return `Reference: onnxruntime's own synchronous run of the same model takes ${fmtMs(r.onnxruntimeRunUs / 1e3)}; ` +
+        `tensorjit's compiled call adds ${fmtMs(((r.tensorjitOverheadUs ?? r.callOverheadUs) as number) / 1e3)} (argument key, cache lookup, feeds, output tensor)` +
+        (r.traceCheckHitUs !== undefined ? `; \`math.traceCheck\` on a hit takes ${fmtMs(r.traceCheckHitUs / 1e3)}.` : '.');
+    case 'elementwise':
+      return `Reference: a perfectly fused kernel reads and writes ${mb(r.minimumBytes)}: ${us(r.floorMs)} at the measured ${r.memoryBandwidthGBs} GB/s. ` +
+        `The traced program has ${w.params.ops} ops; run one by one they move ${mb(r.unfusedBytes)} (${us(r.unfusedFloorMs)} at that bandwidth; much of it stays in the caches). ` +
+        `tensorjit compiled: ${us(base.medianMs)}, ${r.compiledEffectiveGBs} GB/s of useful traffic: the transcendental functions (sin, exp, tanh, sqrt), not memory, bound it.`;
+    case 'mlp':
+      return `Reference: ${(r.flops / 1e6).toFixed(1)} MFLOP; at onnxruntime's measured MatMul peak on this machine (${r.peakGflops1Thread} GFLOP/s on 1 thread, ${r.peakGflopsAllThreads} on all cores) that is ${us(r.floorMs)}. ` +
+        `tensorjit compiled reaches ${r.compiledGflops} GFLOP/s${get('tensorjit compiled, 1 thread') ? ` (${(r.flops / (get('tensorjit compiled, 1 thread')!.medianMs / 1e3) / 1e9).toFixed(1)} on 1 thread)` : ''}; the rest is the small problem (two GEMMs of 33 and 8 MFLOP, tanh, the call).`;
+    case 'simulation':
+      return `Reference: the traced program has ${w.params.ops} ops (${w.params.stepsPerCall} steps); run one by one they move ${mb(r.unfusedBytes)}, ${us(r.unfusedFloorMs)} at the in-cache copy bandwidth (${r.cacheBandwidthGBs} GB/s; the ${w.params.grid} grid fits in L2). ` +
+        `A kernel fusing all steps would move ${mb(r.minimumBytes)}. tensorjit compiled: ${us(base.medianMs)}, ${r.perGridPointStepNs} ns per grid point and step.`;
+    case 'first-call':
+      return `Reference: onnxruntime's own session creation for this model (${(r.modelBytes / 1024).toFixed(1)} KiB) takes ${us(r.sessionMs)} of the ${us(base.medianMs)} first call; ` +
+        `tracing (${us(get('tensorjit: trace')!.medianMs)}) and lowering (${us(get('tensorjit: lower to ONNX')!.medianMs)}) are tensorjit's.`;
+  }
+  return '';
+}
+
+/** One line per workload: tensorjit compiled against the fastest peer. */
+export function summaryTable(res: BenchResults): string {
+  const lines = [
+    '| workload | tensorjit compiled | onnxruntime alone | fastest peer | peer / tensorjit | tensorjit eager |',
+    '|---|---:|---:|---|---:|---:|',
+  ];
+  for (const w of res.workloads) {
+    const base = w.contenders[0];
+    const ort = w.contenders.find((c) => c.kind === 'reference' && !c.error);
+    const peers = w.contenders.filter((c) => c.kind === 'peer' && !c.error).sort((a, b) => a.medianMs - b.medianMs);
+    const eagerRow = w.contenders.find((c) => c.name.startsWith('tensorjit eager'));
+    const best = peers[0];
+    lines.push(`| (${w.number}) ${w.title}${w.case ? ` — ${w.case}` : ''} | ${fmtMs(base.medianMs)} | ${ort ? fmtMs(ort.medianMs) : ''} | ${best ? `${best.name} ${fmtMs(best.medianMs)}` : '—'} | ${best ? `${best.ratioToBaseline!.toFixed(2)}×` : ''} | ${eagerRow && !eagerRow.error ? fmtMs(eagerRow.medianMs) : ''} |`);
+  }
+  return lines.join('\n');
+}
+
 function replaceBlock(md: string, name: string, body: string): string {
   const re = new RegExp(`(<!-- bench:${name} -->\\n)[\\s\\S]*?(<!-- /bench:${name} -->)`);
   if (!re.test(md)) return md;
@@ -102,14 +150,15 @@ async function main(): Promise<void> {
   for (const w of res.workloads) {
     const s = slug(w);
     fs.writeFileSync(path.join(figDir, `${s}.svg`), await renderSvg(chartSpec(w)));
-    md = replaceBlock(md, s, `${table(w)}\n\n![${w.title}${w.case ? ` — ${w.case}` : ''}](performance/${s}.svg)`);
+    md = replaceBlock(md, s, `${table(w)}\n\n${referenceText(w)}\n\n![${w.title}${w.case ? ` — ${w.case}` : ''}](performance/${s}.svg)`);
     console.log(`docs/performance/${s}.svg`);
   }
+  md = replaceBlock(md, 'summary', summaryTable(res));
   const m = res.machine, r = res.references, v = res.versions as Record<string, string>;
   md = replaceBlock(md, 'machine', [
     `- Results: \`${path.relative(root(), file)}\`, ${res.date.slice(0, 16).replace('T', ' ')} UTC, ${res.durationS} s.`,
     `- Machine: ${m.cpu}, ${m.cores} cores (${m.caches ?? 'caches unknown'}), ${m.memoryGiB} GiB, ${m.os}; load average at start ${m.loadAverageAtStart.join(' / ')}.`,
-    `- Node ${m.node}; onnxruntime-node ${v['onnxruntime-node']}; @tensorflow/tfjs-core ${v['@tensorflow/tfjs-core']} with tfjs-backend-cpu ${v['@tensorflow/tfjs-backend-cpu']} and tfjs-backend-wasm ${v['@tensorflow/tfjs-backend-wasm']} (${v.tfjsWasmThreads ?? '?'} wasm thread${v.tfjsWasmThreads === '1' || (v.tfjsWasmThreads as unknown) === 1 ? '' : 's'}); @jax-js/jax ${v['@jax-js/jax']} (wasm).`,
+    `- Node ${m.node}; onnxruntime-node ${v['onnxruntime-node']}; @tensorflow/tfjs-core ${v['@tensorflow/tfjs-core']} with tfjs-backend-cpu ${v['@tensorflow/tfjs-backend-cpu']} and tfjs-backend-wasm ${v['@tensorflow/tfjs-backend-wasm']} (wasm threads: ${v.tfjsWasmThreads ?? 'unknown'}); @jax-js/jax ${v['@jax-js/jax']} (wasm backend).`,
     `- Measured references: memory bandwidth ${r.memoryBandwidthGBs} GB/s (${r.memoryBandwidthNote}); ${r.cacheBandwidthGBs} GB/s for a 4 MiB copy (in cache); onnxruntime MatMul ${r.matmulSize}³: ${r.matmulGflops1Thread} GFLOP/s on 1 thread, ${r.matmulGflopsAllThreads} GFLOP/s on ${r.threads}.`,
     `- Harness: ${res.harness.order}; at least ${res.harness.sampleMs} ms per sample, up to ${res.harness.rounds} rounds; garbage collected before every sample: ${res.harness.gcBetweenSamples ? 'yes' : 'no'}.`,
   ].join('\n'));

@@ -5,7 +5,7 @@
 import { math, spatial, channel, batch, Tensor, type JitFunction } from 'tensorjit';
 import { jitStateOf } from 'tensorjit/internal';
 import { compare, type Contender, type ContenderResult, type HarnessOptions } from './harness';
-import { compiled, eager, nativeOrt, publicOrt, tfjs, jaxjs, inputOf, type Input } from './contenders';
+import { compiled, compiledOneThread, eager, nativeOrt, publicOrt, tfjs, jaxjs, inputOf, type Input } from './contenders';
 import { exported, loadOnly } from './ort';
 import { type TF, type Jax, JAX_VERSION, TF_VERSION, versionOf } from './peers';
 import type { References } from './machine';
@@ -69,6 +69,8 @@ export async function dispatch(ctx: Context): Promise<WorkloadResult[]> {
     compiled(fun, [x]),
     nativeOrt(fun, [x]),
     publicOrt(fun, [x]),
+    { name: 'tensorjit compiled .async()', kind: 'tensorjit' as const, async: true, note: 'runs the model in a worker thread (event loop free); inputs copied there, outputs transferred back',
+      setup: async () => { await fun.async(x); }, run: async () => (await fun.async(x)).data, output: async () => (await fun.async(x)).data as Float32Array },
     eager(F.double, [x]),
     tfjs(ctx.tf, 'cpu', F.tfDouble, [xin]),
     tfjs(ctx.tf, 'wasm', F.tfDouble, [xin]),
@@ -98,6 +100,7 @@ export async function elementwise(ctx: Context): Promise<WorkloadResult[]> {
   const cs = [
     compiled(fun, [x]),
     nativeOrt(fun, [x]),
+    compiledOneThread(math.jitCompile(F.chain, { name: 'chain1' }), [x]),
     eager(F.chain, [x]),
     tfjs(ctx.tf, 'cpu', F.tfChain, [xin]),
     tfjs(ctx.tf, 'wasm', F.tfChain, [xin]),
@@ -140,6 +143,7 @@ export async function mlp(ctx: Context): Promise<WorkloadResult[]> {
   const cs = [
     compiled(fun, args),
     nativeOrt(fun, args),
+    compiledOneThread(math.jitCompile(F.mlp, { name: 'mlp1' }), args),
     eager(F.mlp, args),
     tfjs(ctx.tf, 'cpu', F.tfMlp, ins),
     tfjs(ctx.tf, 'wasm', F.tfMlp, ins),
@@ -178,6 +182,7 @@ export async function simulation(ctx: Context): Promise<WorkloadResult[]> {
   const cs = [
     compiled(fun, args),
     nativeOrt(fun, args),
+    compiledOneThread(math.jitCompile(fn, { name: 'simulate1' }), args),
     eager(fn, args),
     tfjs(ctx.tf, 'cpu', (tf) => F.tfSimulate(tf, steps), ins),
     tfjs(ctx.tf, 'wasm', (tf) => F.tfSimulate(tf, steps), ins),
@@ -306,7 +311,7 @@ export async function cache(ctx: Context): Promise<WorkloadResult[]> {
     ];
     const rs = await run(ctx, '(6b) cache hit and traceCheck: a tree of 10 tensors', cs);
     fun.forgetTraces();
-    out.push(cacheResult('tree of 10 tensors (100 values each)', { leaves: 10 }, rs));
+    out.push(cacheResult('ten-tensor tree', { leaves: 10, valuesPerLeaf: 100 }, rs));
   }
   return out;
 

@@ -1,0 +1,228 @@
+/**
+ * What stands between a tensor `if` and its conversion (the blockers: jumps, unconvertible
+ * returns, `var`, side effects, one-sided and unmergeable variables), and the branch state: the
+ * variables the branches assign (restored between them) and those used after the `if` (merged).
+ */
+import type * as ts from 'typescript';
+import { skipOuter } from './api';
+import { ExpressionChecks } from './checks';
+import { short, type Blocker, type Ctx, type IfMode } from './context';
+import { definitelyAssigns, escapingJumps, isWrite, varDeclarations, walkAll } from './flow';
+import { rules, type Related } from './rules';
+
+const MUTATING_ARRAY = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
+const MUTATING_COLLECTION = new Set(['set', 'add', 'delete', 'clear']);
+const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet']);
+
+export abstract class BranchAnalysis extends ExpressionChecks {
+  protected blockers(s: ts.IfStatement, mode: IfMode, thenList: readonly ts.Statement[], elseList: readonly ts.Statement[], ctx: Ctx): Blocker[] {
+    const t = this.t;
+    const out: Blocker[] = [];
+    const cond = short(s.expression.getText(this.sf));
+    const all = [...thenList, ...elseList];
+    for (const j of escapingJumps(t, all)) {
+      const kw = t.isBreakStatement(j) ? 'break' : t.isContinueStatement(j) ? 'continue' : 'throw';
+      const fix = kw === 'throw'
+        ? 'Check the condition before calling the jit function (or on an auxiliary argument), or return a flag tensor instead of throwing.'
+        : `Keep the loop running and select values with math.where (e.g. x = math.where(done, x, step(x))), or make the loop's data an auxiliary argument.`;
+      out.push({
+        rule: rules.tracedJump, node: j, reason: `it contains '${kw}'`, related: [],
+        message: `'${kw}' under the traced condition '${cond}' cannot be converted: while tracing both branches run and are merged with math.where, ` +
+          `so a jump cannot depend on the condition. ${fix}`,
+      });
+    }
+    if (mode.kind === 'invalid') {
+      const node = mode.ret ?? s;
+      const msg = mode.why === 'one-sided'
+        ? `'return' under the traced condition '${cond}', but the other branch (with the code after the if) can end without returning a value. ` +
+          'Both branches run while tracing and their return values are merged with math.where, so every path must return a value: add a return to the other branch or after the if.'
+        : `'return' on only some paths under the traced condition '${cond}': tensorjit converts an if whose branches either both always return or never return. ` +
+          'Assign a result variable in both branches and return it after the if.';
+      out.push({ rule: rules.tracedJump, node, message: msg, related: [], reason: "a branch returns on some paths only" });
+    }
+    if (mode.kind === 'both' || mode.kind === 'absorb') {
+      walkAll(t, all, (n) => {
+        if (!t.isReturnStatement(n)) return;
+        const f = t.TypeFlags;
+        const empty = !n.expression || !!(this.types.typeOf(n.expression).flags & (f.Undefined | f.Void | f.Null));
+        if (empty) {
+          out.push({
+            rule: rules.tracedJump, node: n, related: [], reason: 'a branch returns no value',
+            message: `This 'return' gives no value (${n.expression ? short(n.expression.getText(this.sf)) : 'undefined'}) on one side of the traced condition '${cond}': ` +
+              'while tracing both branches run and their return values are merged with math.where, so both must return tensors (or numbers, or arrays / objects of them). ' +
+              'Return a tensor on every path, e.g. math.zerosLike(x) as the neutral value.',
+          });
+        }
+      });
+    }
+    for (const v of varDeclarations(t, all)) {
+      out.push({
+        rule: rules.varInBranch, node: v, reason: "it contains a 'var' declaration", related: [],
+        message: `'var' declaration in a branch of the traced condition '${cond}': the branch runs as a function while tracing, so a 'var' would not be visible after the if. Use 'let' or 'const' (declared before the if when it is used after it).`,
+      });
+    }
+    if (mode.kind === 'absorb') {
+      for (const st of mode.absorb.statements) {
+        if (t.isFunctionDeclaration(st) || t.isClassDeclaration(st)) {
+          out.push({
+            rule: rules.varInBranch, node: st.name ?? st, reason: 'a declaration would move into a branch', related: [],
+            message: `'${st.name?.text ?? 'declaration'}' is declared after a 'return' under the traced condition '${cond}': tensorjit moves the code after a one-sided return into the other branch, where this declaration would no longer be visible to the rest of the function. Move it before the if.`,
+          });
+        }
+      }
+    }
+    out.push(...this.sideEffects(all, cond, ctx));
+    if (mode.kind === 'none') {
+      for (const o of this.outputs(s, thenList, elseList, ctx)) {
+        if (!this.types.mergeable(o.type)) {
+          out.push({
+            rule: rules.nonTensorState, node: o.write, reason: `'${o.name}' cannot be merged`,
+            related: o.use ? [{ node: o.use, message: `'${o.name}' is used here after the if.` }] : [],
+            message: `'${o.name}' (type ${this.types.text(o.type)}) is assigned under the traced condition '${cond}' and used after the if, but only tensors, numbers, booleans ` +
+              'and arrays / plain objects of them can be merged with math.where. Compute it outside the if, or make the condition static (an auxiliary argument).',
+          });
+        }
+        if (!ctx.refs.hasValueBefore(o.sym, s) &&
+            !(definitelyAssigns(t, thenList, o.sym, this.checker) && definitelyAssigns(t, elseList, o.sym, this.checker))) {
+          const thenMissing = !definitelyAssigns(t, thenList, o.sym, this.checker);
+          const missing = thenMissing ? 'the then branch' : 'the else branch';
+          const other = thenMissing ? 'the else branch' : 'the then branch';
+          const where = !thenMissing && !s.elseStatement ? 'the if has no else branch' : `not on every path of ${missing}`;
+          const add = !thenMissing && !s.elseStatement ? 'add an else branch that assigns it' : `assign it in ${missing} too`;
+          out.push({
+            rule: rules.oneSided, node: o.write, reason: `'${o.name}' is assigned in one branch only`,
+            related: o.use ? [{ node: o.use, message: `'${o.name}' is used here after the if.` }] : [],
+            message: `'${o.name}' is assigned in ${other} of the traced condition '${cond}' but ${where}, and it is used after the if. ` +
+              `Both branches run while tracing and '${o.name}' is merged with math.where, so it needs a value from each: ${add}, or give it a value before the if (e.g. 'let ${o.name} = …').`,
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  protected declaredIn(decl: ts.Node, stmts: readonly ts.Statement[]): boolean {
+    return stmts.some((s) => decl.pos >= s.pos && decl.end <= s.end);
+  }
+
+  /** Variables of the jit function assigned in either branch and declared outside them (the branch state). */
+  protected assigned(thenList: readonly ts.Statement[], elseList: readonly ts.Statement[], ctx: Ctx):
+      { name: string; sym: ts.Symbol; decl: ts.Node; write: ts.Identifier }[] {
+    const t = this.t;
+    const all = [...thenList, ...elseList];
+    const seen = new Map<ts.Symbol, ts.Identifier>();
+    walkAll(t, all, (n) => {
+      if (t.isIdentifier(n) && isWrite(t, n)) {
+        const sym = this.checker.getSymbolAtLocation(n);
+        if (sym && !seen.has(sym)) seen.set(sym, n);
+      }
+    }, true);
+    const out: { name: string; sym: ts.Symbol; decl: ts.Node; write: ts.Identifier }[] = [];
+    for (const [sym, write] of seen) {
+      const decl = sym.valueDeclaration ?? sym.declarations?.[0];
+      if (!decl || this.declaredIn(decl, all)) continue;
+      if (!(decl.pos >= ctx.root.fn.pos && decl.end <= ctx.root.fn.end)) continue; // outer: a side effect
+      out.push({ name: sym.getName(), sym, decl, write });
+    }
+    return out;
+  }
+
+  /** The branch state that is live after the if (merged with where). */
+  protected outputs(s: ts.IfStatement, thenList: readonly ts.Statement[], elseList: readonly ts.Statement[], ctx: Ctx):
+      { name: string; sym: ts.Symbol; type: ts.Type; write: ts.Identifier; use: ts.Identifier | undefined }[] {
+    const out: { name: string; sym: ts.Symbol; type: ts.Type; write: ts.Identifier; use: ts.Identifier | undefined }[] = [];
+    for (const v of this.assigned(thenList, elseList, ctx)) {
+      const use = ctx.refs.liveAfter(v.sym, s);
+      if (!use) continue;
+      out.push({ name: v.name, sym: v.sym, type: this.checker.getTypeOfSymbolAtLocation(v.sym, v.decl), write: v.write, use });
+    }
+    return out;
+  }
+
+  /**
+   * Mutations of state outside the branches: outer variables, properties, mutating calls. With
+   * `expressionArms` (the arms of `?:`, the right side of `&&` / `||`), assignments to any variable
+   * declared outside them count too: expression arms have no state merging.
+   */
+  protected sideEffects(nodes: readonly ts.Node[], cond: string, ctx: Ctx, expressionArms = false): Blocker[] {
+    const t = this.t;
+    const out: Blocker[] = [];
+    const stmts = nodes as readonly ts.Statement[];
+    const fix = 'Both branches run while tracing, so the mutation happens whatever the condition is. Return the new value instead (merged with math.where), or make the condition static (an auxiliary argument).';
+    const baseOf = (e: ts.Expression): ts.Node => {
+      let b = skipOuter(t, e);
+      while (t.isPropertyAccessExpression(b) || t.isElementAccessExpression(b) || t.isCallExpression(b)) b = skipOuter(t, b.expression);
+      return b;
+    };
+    const outside = (base: ts.Node): { decl?: ts.Node; name: string } | undefined => {
+      if (base.kind === t.SyntaxKind.ThisKeyword) return { name: 'this' };
+      if (!t.isIdentifier(base)) return undefined;
+      const sym = this.checker.getSymbolAtLocation(base);
+      const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
+      if (!decl || this.declaredIn(decl, stmts)) return undefined;
+      return { decl, name: base.text };
+    };
+    const declRel = (o: { decl?: ts.Node; name: string }): Related[] =>
+      o.decl ? [{ node: o.decl, message: `'${o.name}' is declared here, outside the branches.` }] : [];
+    walkAll(t, nodes, (n) => {
+      if (t.isIdentifier(n) && isWrite(t, n)) {
+        const sym = this.checker.getSymbolAtLocation(n);
+        const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
+        if (decl && !(decl.pos >= ctx.root.fn.pos && decl.end <= ctx.root.fn.end)) {
+          out.push({
+            rule: rules.sideEffect, node: n, reason: `it assigns the outer variable '${n.text}'`,
+            related: [{ node: decl, message: `'${n.text}' is declared here, outside jit function '${ctx.root.name}'.` }],
+            message: `Assignment to '${n.text}', declared outside jit function '${ctx.root.name}', under the traced condition '${cond}'. ${fix}`,
+          });
+        } else if (decl && expressionArms && !nodes.some((a) => decl.pos >= a.pos && decl.end <= a.end)) {
+          out.push({
+            rule: rules.sideEffect, node: n, reason: `it assigns '${n.text}' in an expression`,
+            related: [{ node: decl, message: `'${n.text}' is declared here.` }],
+            message: `Assignment to '${n.text}' inside an expression that depends on the traced condition '${cond}': both sides run while tracing and only the expression's value is merged, so '${n.text}' would keep whichever side ran last. ` +
+              'Use an if statement (its variables are merged with math.where), or compute the value with math.where.',
+          });
+        }
+        return;
+      }
+      let target: ts.Expression | undefined;
+      let what = '';
+      if (t.isBinaryExpression(n) && n.operatorToken.kind >= t.SyntaxKind.FirstAssignment && n.operatorToken.kind <= t.SyntaxKind.LastAssignment &&
+          (t.isPropertyAccessExpression(skipOuter(t, n.left)) || t.isElementAccessExpression(skipOuter(t, n.left)))) {
+        target = n.left;
+        what = `Assignment to '${short(n.left.getText(this.sf))}'`;
+      } else if ((t.isPrefixUnaryExpression(n) || t.isPostfixUnaryExpression(n)) &&
+          (n.operator === t.SyntaxKind.PlusPlusToken || n.operator === t.SyntaxKind.MinusMinusToken) &&
+          (t.isPropertyAccessExpression(skipOuter(t, n.operand)) || t.isElementAccessExpression(skipOuter(t, n.operand)))) {
+        target = n.operand;
+        what = `'${short(n.getText(this.sf))}'`;
+      } else if (t.isDeleteExpression(n)) {
+        target = n.expression;
+        what = `'${short(n.getText(this.sf))}'`;
+      } else if (t.isCallExpression(n)) {
+        const callee = skipOuter(t, n.expression);
+        if (t.isPropertyAccessExpression(callee)) {
+          const m = callee.name.text;
+          const rt = this.types.typeOf(callee.expression);
+          const sym = rt.getSymbol();
+          if ((MUTATING_ARRAY.has(m) && this.types.isArray(rt)) || (MUTATING_COLLECTION.has(m) && sym && COLLECTIONS.has(sym.getName()))) {
+            target = callee.expression;
+            what = `'${short(n.getText(this.sf))}' mutates '${short(callee.expression.getText(this.sf))}'`;
+          } else if (t.isIdentifier(callee.expression) && callee.expression.text === 'Object' && (m === 'assign' || m === 'defineProperty') && n.arguments[0]) {
+            target = n.arguments[0];
+            what = `'Object.${m}(…)' mutates '${short(n.arguments[0].getText(this.sf))}'`;
+          }
+        }
+      }
+      if (target) {
+        const o = outside(baseOf(target));
+        if (o) {
+          out.push({
+            rule: rules.sideEffect, node: n, reason: `it mutates '${o.name}'`, related: declRel(o),
+            message: `${what} under the traced condition '${cond}': it changes state outside the branches. ${fix}`,
+          });
+        }
+      }
+    }, true);
+    return out;
+  }
+}

@@ -442,9 +442,15 @@ export function analyzeSourceFile(t: TS, program: ts.Program, sf: ts.SourceFile)
   if (!perProgram) { perProgram = new WeakMap(); cache.set(program, perProgram); }
   let a = perProgram.get(sf);
   if (!a) {
-    a = isAnalysable(t, program, sf) && programUsesTensorjit(t, program)
-      ? new FileAnalyzer(t, program, sf).run()
-      : { file: sf, roots: [], plans: new Map(), diagnostics: [], fixes: [] };
+    try {
+      a = isAnalysable(t, program, sf) && programUsesTensorjit(t, program)
+        ? new FileAnalyzer(t, program, sf).run()
+        : { file: sf, roots: [], plans: new Map(), diagnostics: [], fixes: [] };
+    } catch (e) {
+      const err = new Error(`tensorjit: the analysis of ${sf.fileName} failed (please report this with the file): ${(e as Error)?.message ?? e}`);
+      err.stack = `${err.message}\n${(e as Error)?.stack ?? ''}`;
+      throw err;
+    }
     perProgram.set(sf, a);
   }
   return a;

@@ -183,6 +183,20 @@ describe('transformer hosts: check CLI binary', function () {
     assert.deepStrictEqual(ours(tsp.stdout), ours(check.stdout));
   });
 
+  it('follows project references of a solution-style tsconfig', () => {
+    const p = makeProject({ 'src/main.ts': ONE_SIDED });
+    try {
+      p.write('tsconfig.app.json', p.read('tsconfig.json').replace('"compilerOptions": {', '"compilerOptions": {\n    "composite": true,'));
+      p.write('tsconfig.json', JSON.stringify({ files: [], references: [{ path: './tsconfig.app.json' }] }));
+      const r = run(['check'], p.dir);
+      assert.strictEqual(r.status, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /^src\/main\.ts\(7,5\): error TS93005: /m);
+      assert.match(r.stderr, /1 error, 0 warnings in 1 file \(2 projects\)/);
+    } finally {
+      p.remove();
+    }
+  });
+
   it('exit 0 on a clean project, 2 on bad usage or a missing tsconfig', () => {
     const p = makeProject({ 'src/main.ts': FIXED });
     try {

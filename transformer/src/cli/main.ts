@@ -25,7 +25,8 @@ Commands:
 
 Options:
   -p, --project   The tsconfig.json (or a directory containing one). Default: the nearest
-                  tsconfig.json from the current directory upwards.
+                  tsconfig.json from the current directory upwards. Projects it references
+                  (solution-style configs) are checked too.
   --typecheck     Also report TypeScript's own errors (like tsc --noEmit).
   --pretty        Colours and source excerpts (tsc --pretty style).
   -h, --help      Show this help.
@@ -142,31 +143,54 @@ export function main(
       return 2;
     }
   }
-  const configErrors: ts.Diagnostic[] = [];
-  const parsed = t.getParsedCommandLineOfConfigFile(configPath, { noEmit: true }, {
-    ...t.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => configErrors.push(d),
-  });
-  if (!parsed || configErrors.length || parsed.errors.some((d) => d.category === t.DiagnosticCategory.Error && d.code !== 18003)) {
-    print([...configErrors, ...(parsed?.errors ?? [])]);
-    return 2;
-  }
-  const program = t.createProgram({ rootNames: parsed.fileNames, options: parsed.options, projectReferences: parsed.projectReferences });
+  // the project and, for solution-style configs, the projects it references (each once)
   const diags: ts.Diagnostic[] = [];
-  if (args.typecheck) {
-    diags.push(...program.getConfigFileParsingDiagnostics(), ...program.getOptionsDiagnostics(), ...program.getSyntacticDiagnostics(),
-      ...program.getGlobalDiagnostics(), ...program.getSemanticDiagnostics());
-  }
-  const ours = analyzeProgram(t, program).flatMap((a) => a.diagnostics);
-  diags.push(...ours);
+  const seenConfigs = new Set<string>();
+  const seenFiles = new Set<string>();
+  let checkedFiles = 0;
+  const checkProject = (config: string): boolean => {
+    const key = path.resolve(config);
+    if (seenConfigs.has(key)) return true;
+    seenConfigs.add(key);
+    const configErrors: ts.Diagnostic[] = [];
+    const parsed = t.getParsedCommandLineOfConfigFile(config, { noEmit: true }, {
+      ...t.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => configErrors.push(d),
+    });
+    const emptyOk = (d: ts.Diagnostic) => d.code === 18003 && !!parsed?.projectReferences?.length; // no inputs in a solution config
+    if (!parsed || configErrors.length || parsed.errors.some((d) => d.category === t.DiagnosticCategory.Error && !emptyOk(d))) {
+      print([...configErrors, ...(parsed?.errors ?? [])]);
+      return false;
+    }
+    if (parsed.fileNames.length) {
+      const program = t.createProgram({ rootNames: parsed.fileNames, options: parsed.options, projectReferences: parsed.projectReferences });
+      if (args.typecheck) {
+        diags.push(...program.getOptionsDiagnostics(), ...program.getSyntacticDiagnostics(), ...program.getGlobalDiagnostics(),
+          ...program.getSemanticDiagnostics());
+      }
+      for (const a of analyzeProgram(t, program)) {
+        if (seenFiles.has(a.file.fileName)) continue; // a file shared by two projects is reported once
+        seenFiles.add(a.file.fileName);
+        diags.push(...a.diagnostics);
+      }
+      checkedFiles += parsed.fileNames.length;
+    }
+    for (const ref of parsed.projectReferences ?? []) {
+      const refConfig = t.sys.directoryExists(ref.path) ? path.join(ref.path, 'tsconfig.json') : ref.path;
+      if (!checkProject(refConfig)) return false;
+    }
+    return true;
+  };
+  if (!checkProject(configPath)) return 2;
   print(diags);
   const errors = diags.filter((d) => d.category === t.DiagnosticCategory.Error).length;
   const warnings = diags.filter((d) => d.category === t.DiagnosticCategory.Warning).length;
   const files = new Set(diags.map((d) => d.file?.fileName).filter(Boolean)).size;
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const projects = seenConfigs.size > 1 ? ` (${seenConfigs.size} projects)` : '';
   err(errors || warnings
-    ? `tensorjit check: ${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}.\n`
-    : `tensorjit check: no problems in ${plural(program.getRootFileNames().length, 'file')}.\n`);
+    ? `tensorjit check: ${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}${projects}.\n`
+    : `tensorjit check: no problems in ${plural(checkedFiles, 'file')}${projects}.\n`);
   return errors ? 1 : 0;
 }
 

@@ -7,7 +7,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { execSync } from 'child_process';
 import { math, spatial, Tensor } from 'tensorjit';
-import { median } from './harness';
 import { NativeRunner, exported } from './ort';
 
 export interface MachineInfo {
@@ -42,23 +41,24 @@ export function machineInfo(): MachineInfo {
   };
 }
 
-function time(f: () => void, reps: number): number {
-  const ts: number[] = [];
+/** Best time of `reps` calls: a peak rate is what the hardware can do when nothing else runs. */
+function best(f: () => void, reps: number): number {
+  let t = Infinity;
   for (let i = 0; i < reps; i++) {
     const t0 = process.hrtime.bigint();
     f();
-    ts.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    t = Math.min(t, Number(process.hrtime.bigint() - t0) / 1e6);
   }
-  return median(ts);
+  return t;
 }
 
 export interface References {
-  /** Copy bandwidth of one thread over a buffer far larger than the caches: (read + write bytes) / time. */
+  /** Copy bandwidth of one thread over a buffer far larger than the caches: (read + write bytes) / best time. */
   memoryBandwidthGBs: number;
   memoryBandwidthNote: string;
   /** Copy bandwidth over a buffer that fits in the last-level cache. */
   cacheBandwidthGBs: number;
-  /** onnxruntime's float32 MatMul (MLAS) rate on an n×n×n problem. */
+  /** onnxruntime's float32 MatMul (MLAS) rate on an n×n×n problem (best of several runs). */
   matmulGflops1Thread: number;
   matmulGflopsAllThreads: number;
   matmulSize: number;
@@ -70,11 +70,11 @@ export function measureReferences(quick: boolean): References {
   const big = quick ? 1 << 22 : 1 << 26; // float32 elements: 16 MiB (quick) / 256 MiB
   const src = new Float32Array(big).fill(1), dst = new Float32Array(big);
   dst.set(src);
-  const tBig = time(() => dst.set(src), quick ? 3 : 7);
+  const tBig = best(() => dst.set(src), quick ? 3 : 9);
   const small = 1 << 20; // 4 MiB
   const s2 = new Float32Array(small).fill(1), d2 = new Float32Array(small);
   for (let i = 0; i < 20; i++) d2.set(s2);
-  const tSmall = time(() => { for (let i = 0; i < 10; i++) d2.set(s2); }, 9) / 10;
+  const tSmall = best(() => { for (let i = 0; i < 10; i++) d2.set(s2); }, 15) / 10;
 
   const n = quick ? 256 : 1024;
   const a = math.randomNormal(spatial({ i: n, k: n })), b = math.randomNormal(spatial({ k: n, j: n }));
@@ -84,7 +84,7 @@ export function measureReferences(quick: boolean): References {
   const rate = (threads: number) => {
     const r = new NativeRunner(ex.bytes, ex.inputs, [a, b], ex.outputs, threads);
     for (let i = 0; i < 3; i++) r.run();
-    const t = time(() => r.run(), quick ? 3 : 15);
+    const t = best(() => r.run(), quick ? 3 : 25);
     r.dispose();
     return flops / (t / 1e3) / 1e9;
   };
@@ -94,7 +94,7 @@ export function measureReferences(quick: boolean): References {
   mm.forgetTraces();
   return {
     memoryBandwidthGBs: +((2 * big * 4) / (tBig / 1e3) / 1e9).toFixed(2),
-    memoryBandwidthNote: `Float32Array.prototype.set of ${(big * 4) / 2 ** 20} MiB (one thread), read + write bytes / time`,
+    memoryBandwidthNote: `Float32Array.prototype.set of ${(big * 4) / 2 ** 20} MiB (one thread), read + write bytes / best time`,
     cacheBandwidthGBs: +((2 * small * 4) / (tSmall / 1e3) / 1e9).toFixed(2),
     matmulGflops1Thread: +g1.toFixed(1),
     matmulGflopsAllThreads: +gAll.toFixed(1),

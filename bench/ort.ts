@@ -39,10 +39,12 @@ export function exported(fun: JitFunction, args: readonly unknown[]): { bytes: U
   return { bytes, inputs: [...io.inputs], outputs: [...io.outputs], threads: threadsFor(work) };
 }
 
+/** The session options tensorjit uses (session/ort.ts), so that the reference runs the same configuration. */
 export function sessionOptions(threads: number): Record<string, unknown> {
   return {
     graphOptimizationLevel: 'all', intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential',
     enableCpuMemArena: true, enableMemPattern: true, logSeverityLevel: 3, executionProviders: ['cpu'],
+    ...(threads > 1 ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
   };
 }
 

@@ -161,7 +161,8 @@ export async function mlp(ctx: Context): Promise<WorkloadResult[]> {
       flops,
       peakGflops1Thread: ctx.refs.matmulGflops1Thread,
       peakGflopsAllThreads: ctx.refs.matmulGflopsAllThreads,
-      floorMs: ms(flops / (ctx.refs.matmulGflopsAllThreads * 1e9) * 1e3),
+      peakGflops: Math.max(ctx.refs.matmulGflops1Thread, ctx.refs.matmulGflopsAllThreads),
+      floorMs: ms(flops / (Math.max(ctx.refs.matmulGflops1Thread, ctx.refs.matmulGflopsAllThreads) * 1e9) * 1e3),
       compiledGflops: +(flops / (c.medianMs / 1e3) / 1e9).toFixed(2),
     },
   }];

@@ -248,6 +248,28 @@ describe('transformer hosts: tspc (ts-patch live compiler)', function () {
     });
   }
 
+  it('a jit function with errors still loads; calling it throws the diagnostics (here an unknown auxiliary name)', () => {
+    p.write('src/main.ts', `import { math, Tensor } from 'tensorjit';
+
+/** @jit auxiliaryArgs=count */
+export function h(x: Tensor, n: number): Tensor {
+  return x.mul(n);
+}
+
+console.log('loaded');
+try {
+  h(math.tensor(1), 2);
+} catch (e) {
+  console.log(\`\${(e as Error).name}: \${(e as Error).message}\`);
+}
+`);
+    const r = tspc(p, []);
+    assert.strictEqual(r.status, 2, r.stdout);
+    const run = spawnSync(process.execPath, ['out/main.js'], { cwd: p.dir, encoding: 'utf8' });
+    assert.strictEqual(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^loaded\nJitError: h was not compiled: the tensorjit transformer reported\n  src\/main\.ts\(3,24\): error TS93010: auxiliaryArgs names 'count'/);
+  });
+
   it('--noEmit without the program-transformer entry: the source transformer alone reports nothing (documented)', () => {
     p.write('tsconfig.json', p.read('tsconfig.json').replace(/,\s*\{\s*"transform": "tensorjit\/transformer",\s*"transformProgram": true\s*\}/, ''));
     assert.doesNotMatch(p.read('tsconfig.json'), /transformProgram/);

@@ -72,7 +72,11 @@ export function rewriteFile(t: TS, context: ts.TransformationContext, sf: ts.Sou
   const options = (r: JitRoot, existing: ts.Expression | undefined): ts.Expression => {
     const extra: ts.ObjectLiteralElementLike[] = [];
     if (r.inferredName) extra.push(f.createPropertyAssignment('name', str(r.inferredName)));
-    if (r.jsdocAux && r.jsdocAux.length) extra.push(f.createPropertyAssignment('auxiliaryArgs', f.createArrayLiteralExpression(r.jsdocAux.map(str))));
+    // only real parameter names: an unknown one is a TS93010 in meta.errors (thrown when called),
+    // and must not make the runtime refuse to create the function while the module loads
+    const plain = r.params.map((p) => p.replace(/^\.\.\./, ''));
+    const aux = (r.jsdocAux ?? []).filter((a) => plain.includes(a));
+    if (aux.length) extra.push(f.createPropertyAssignment('auxiliaryArgs', f.createArrayLiteralExpression(aux.map(str))));
     extra.push(f.createPropertyAssignment('meta', meta(r)));
     if (!existing) return f.createObjectLiteralExpression(extra, false);
     const visited = t.visitNode(existing, visitor, t.isExpression)!;

@@ -77,7 +77,7 @@ describe('docs/diagnostics.md', function () {
       }
     }
     if (UPDATE) fs.writeFileSync(DOC, lines.join('\n'));
-    assert.deepStrictEqual(problems, [], 'refresh with UPDATE_FIXTURES=1 node test/run.js docs/diagnostics');
+    assert.deepStrictEqual(problems, [], 'refresh with npm run fixtures:update');
   });
 
   it('documents every rule: heading, table row, example reporting its code, Why and Fix', () => {

@@ -2,7 +2,7 @@
  * Golden tests: every fixture under fixtures/cases and fixtures/legacy is compiled with the
  * transformer (TypeScript 5.9 and 6.0) and its emitted JS and diagnostics are compared with the
  * files beside it (`<name>.expected.js`, `<name>.expected.txt`).
- * Refresh: `UPDATE_FIXTURES=1 node test/run.js fixtures`.
+ * Refresh: `npm run fixtures:update` (sets UPDATE_FIXTURES=1).
  */
 import * as assert from 'assert';
 import * as fs from 'fs';

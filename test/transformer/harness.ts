@@ -3,7 +3,7 @@
  * Program and the tensorjit transformer, for TypeScript 5.9 and 6.0, and formats what comes out
  * (emitted JS and diagnostics) the way the golden files beside each fixture store it.
  *
- * Refresh the goldens with `UPDATE_FIXTURES=1 node test/run.js fixtures` (never interactive).
+ * Refresh the goldens with `npm run fixtures:update` (UPDATE_FIXTURES=1; never interactive).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -181,10 +181,10 @@ export function checkGolden(goldenFile: string, actual: string): string | undefi
     if (!fs.existsSync(goldenFile) || fs.readFileSync(goldenFile, 'utf8') !== actual) fs.writeFileSync(goldenFile, actual);
     return undefined;
   }
-  if (!fs.existsSync(goldenFile)) return `missing golden ${path.relative(ROOT, goldenFile)} (run UPDATE_FIXTURES=1 node test/run.js fixtures)`;
+  if (!fs.existsSync(goldenFile)) return `missing golden ${path.relative(ROOT, goldenFile)} (run npm run fixtures:update)`;
   const expected = fs.readFileSync(goldenFile, 'utf8');
   if (expected === actual) return undefined;
-  return `${path.relative(ROOT, goldenFile)} differs (refresh with UPDATE_FIXTURES=1 node test/run.js fixtures):\n${diffText(expected, actual)}`;
+  return `${path.relative(ROOT, goldenFile)} differs (refresh with npm run fixtures:update):\n${diffText(expected, actual)}`;
 }
 
 /** A small line diff for messages (first differing region with context). */

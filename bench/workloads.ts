@@ -40,14 +40,14 @@ export interface Context {
 const BYTES: Record<string, number> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1 };
 
 /** Bytes the traced graph reads and writes when every op is a separate kernel (no fusion). */
-function unfusedBytes(fun: JitFunction): { bytes: number; ops: number } {
+function unfusedBytes(fun: JitFunction): { bytes: number; ops: number; onnxNodes: number } {
   const entry = [...jitStateOf(fun)!.entries.values()].pop()!;
   let bytes = 0;
   for (const e of entry.graph.eqns) {
     bytes += (e.out.shape.volume ?? 0) * BYTES[e.out.dtype];
     for (const a of e.inputs) bytes += (a.shape.volume ?? 0) * BYTES[a.dtype];
   }
-  return { bytes, ops: entry.graph.eqns.length };
+  return { bytes, ops: entry.graph.eqns.length, onnxNodes: entry.lowered.nodeCount };
 }
 
 function ms(x: number): number { return +x.toPrecision(4); }
@@ -107,13 +107,13 @@ export async function elementwise(ctx: Context): Promise<WorkloadResult[]> {
     jaxjs(ctx.jax, F.jaxChain, [xin]),
   ];
   const rs = await run(ctx, `(2) element-wise chain with where, ${side * side} values`, cs);
-  const { bytes, ops } = unfusedBytes(fun);
+  const { bytes, ops, onnxNodes } = unfusedBytes(fun);
   const n = side * side;
   const minBytes = 2 * n * 4;
   const c = byName(rs, 'tensorjit compiled')!;
   fun.forgetTraces();
   return [{
-    number: 2, id: 'elementwise', title: 'Element-wise chain with where', params: { values: n, shape: `(xˢ=${side}, yˢ=${side})`, ops, expression: 'where(x > 0, sin(2x), exp(-x)/2).tanh() + sqrt(|x|)' },
+    number: 2, id: 'elementwise', title: 'Element-wise chain with where', params: { values: n, shape: `(xˢ=${side}, yˢ=${side})`, ops, onnxNodes, expression: 'where(x > 0, sin(2x), exp(-x)/2).tanh() + sqrt(|x|)' },
     baseline: c.name, contenders: rs,
     reference: {
       what: 'bytes moved / measured memory bandwidth',
@@ -190,14 +190,14 @@ export async function simulation(ctx: Context): Promise<WorkloadResult[]> {
     jaxjs(ctx.jax, (jax) => F.jaxSimulate(jax, steps), ins),
   ];
   const rs = await run(ctx, `(4) advection–diffusion, ${side}×${side} grid, ${steps} steps per call`, cs);
-  const { bytes, ops } = unfusedBytes(fun);
+  const { bytes, ops, onnxNodes } = unfusedBytes(fun);
   const n = side * side;
   const minBytes = 4 * n * 4;
   const c = byName(rs, 'tensorjit compiled')!;
   fun.forgetTraces();
   return [{
     number: 4, id: 'simulation', title: 'ΦML-style simulation step (math.laplace, math.spatialGradient)',
-    params: { grid: `${side}×${side}`, stepsPerCall: steps, padding: 'periodic', ops },
+    params: { grid: `${side}×${side}`, stepsPerCall: steps, padding: 'periodic', ops, onnxNodes },
     baseline: c.name, contenders: rs,
     reference: {
       what: 'bytes moved / measured bandwidth (the grid fits in the caches: cache bandwidth applies)',
@@ -264,7 +264,7 @@ export async function firstCall(ctx: Context): Promise<WorkloadResult[]> {
     const first = byName(rs, 'tensorjit compiled: first call')!;
     out.push({
       number: 5, id: 'first-call', title: 'First-call latency (trace + build + session)', case: `${n} ops`,
-      params: { ops: n, tracedOps: ops, onnxNodes: undefined, values: 100 },
+      params: { ops: n, tracedOps: ops, values: 100 },
       baseline: first.name, contenders: rs,
       reference: {
         what: "onnxruntime's own session creation for the same model",

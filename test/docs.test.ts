@@ -173,7 +173,7 @@ function compileWithTransformer(blocks: DocBlock[]): Map<DocBlock, { js?: string
     const diags = all
       .filter((d) => d.file && path.resolve(d.file.fileName) === name && d.code >= 93000 && d.code < 94000)
       .sort((p, q) => (p.start ?? 0) - (q.start ?? 0))
-      .map((d) => `error TS${d.code}: ${tsp.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+      .map((d) => `${tsp.DiagnosticCategory[d.category].toLowerCase()} TS${d.code}: ${tsp.flattenDiagnosticMessageText(d.messageText, '\n')}`);
     const jsName = path.join(options.outDir!, path.relative(ROOT, name)).replace(/\.ts$/, '.js');
     result.set(b, { js: out.get(path.resolve(jsName)), diagnostics: diags });
   }

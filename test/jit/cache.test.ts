@@ -313,6 +313,12 @@ describe('jit: tracing and the cache', () => {
     assert.throws(() => math.jitCompile((x: any) => x)(new Float32Array(2) as any), /raw Float32Array/);
   });
 
+  it('a function with transformer errors loads, and throws the errors when called', () => {
+    const meta = { params: ['x'], version: 'test', errors: ['demo.ts(3,5): error TS93003: a loop on a traced value'] };
+    const f = math.jitCompile(async function broken(x: Tensor) { return x; } as any, { auxiliaryArgs: 'nope', meta });
+    assert.throws(() => f(math.tensor(1)), (e: Error) => e instanceof JitError && /broken was not compiled/.test(e.message) && /TS93003/.test(e.message));
+  });
+
   it('tracers refuse to become JS values, naming the function and argument (AT29)', () => {
     const uses: [string, (t: Tensor) => unknown][] = [
       ['.all', (t) => t.all], ['.any', (t) => t.any], ['.item()', (t) => t.item()], ['.data', (t) => t.data],

@@ -570,6 +570,8 @@ export function jitStateOf(f: unknown): JitState | undefined {
 function makeState(fn: Function, options: JitOptions, isMethod: boolean, methodName?: string): JitState {
   if (typeof fn !== 'function') throw new JitError(`jitCompile expects a function, got ${fn === null ? 'null' : typeof fn}`);
   const name = options.name ?? methodName ?? (fn.name || '<anonymous>');
+  // a function the transformer rejected must load fine and throw its diagnostics when called
+  if (options.meta?.errors?.length) return new JitState(fn as any, name, [], options.forgetTraces ?? false, isMethod, options.meta);
   if (Object.prototype.toString.call(fn) === '[object AsyncFunction]') throw new JitError(`${name} is async: jit functions must be synchronous`);
   if (/^\[object (Async)?GeneratorFunction\]$/.test(Object.prototype.toString.call(fn))) throw new JitError(`${name} is a generator: jit functions must return tensors`);
   return new JitState(fn as any, name, normaliseAux(options.auxiliaryArgs, name), options.forgetTraces ?? false, isMethod, options.meta);

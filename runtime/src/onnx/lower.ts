@@ -147,7 +147,8 @@ export function lowerGraph(traced: Graph, fnName: string, inputNames: readonly s
   // node names keep the index of the traced equation they come from (errors map back to user code)
   const index = new Map<Var, number>();
   traced.eqns.forEach((e, i) => index.set(e.out, i));
-  const g = eliminateDeadCode(eliminateCommonSubexpressions(simplifyMovement(traced)));
+  const simplified = simplifyMovement(traced);
+  const g = simplified === traced ? traced : eliminateDeadCode(eliminateCommonSubexpressions(simplified));
   g.inputs.forEach((v, i) => env.set(v, { name: inputNames[i], shape: v.shape, dtype: v.dtype }));
   g.eqns.forEach((e) => {
     b.scope = `e${index.get(e.out)}`;

@@ -56,7 +56,8 @@ export function eliminateDeadCode(g: Graph): Graph {
  *   shift, traced as pad-by-gather then slice, becomes one rotation);
  * - selecting item i (`gather`, dim dropped) of a `stack` along that dim → the i-th stacked value
  *   itself, when it already has the selection's shape and dtype (`spatialGradient(q).get({ gradient: 'x' })`).
- * Equations left unused are removed by dead-code elimination. Applied when lowering to ONNX (the
+ * Equations left unused are removed by dead-code elimination. Returns `g` itself when nothing
+ * applies. Applied when lowering to ONNX (the
  * traced program that `fun.traces` shows is left as traced); a rewritten equation keeps the output
  * Var of the one it replaces.
  */
@@ -65,6 +66,7 @@ export function simplifyMovement(g: Graph): Graph {
   const subst = new Map<Var, Atom>();
   const sub = (a: Atom): Atom => (a instanceof Var ? subst.get(a) ?? a : a);
   const eqns: Eqn[] = [];
+  let changed = false;
   for (const e0 of g.eqns) {
     let e: Eqn = e0.inputs.some((a) => a instanceof Var && subst.has(a)) ? { ...e0, inputs: e0.inputs.map(sub) } : e0;
     const src = e.inputs[0] instanceof Var ? producer.get(e.inputs[0]) : undefined;
@@ -73,18 +75,19 @@ export function simplifyMovement(g: Graph): Graph {
       const indices: number[] = [];
       for (let i = start; step > 0 ? i < stop : i > stop; i += step) indices.push(src.params.indices[i]);
       const params = { dim: e.params.dim, indices, drop: false };
-      if (src.prim.shape(src.inputs, params).key === e.out.shape.key) e = { prim: src.prim, inputs: src.inputs, params, out: e.out, site: e.site };
+      if (src.prim.shape(src.inputs, params).key === e.out.shape.key) { e = { prim: src.prim, inputs: src.inputs, params, out: e.out, site: e.site }; changed = true; }
     } else if (src && e.prim.name === 'gather' && e.params.drop && src.prim.name === 'stack' && src.params.dim.name === e.params.dim) {
       const picked = src.inputs[e.params.indices[0]];
       if (picked && picked.shape.key === e.out.shape.key && picked.dtype === e.out.dtype) {
         subst.set(e.out, picked);
+        changed = true;
         continue;
       }
     }
     producer.set(e.out, e);
     eqns.push(e);
   }
-  return { inputs: g.inputs, eqns, outputs: g.outputs.map(sub) };
+  return changed ? { inputs: g.inputs, eqns, outputs: g.outputs.map(sub) } : g;
 }
 
 export function optimize(g: Graph): Graph {

@@ -9,7 +9,7 @@ import { type DType, type TypedArray, allocate, checkDType, dtypeOfArray, isType
 import { Tensor } from './tensor';
 import { TensorDataError, ShapeError } from './errors';
 import { currentTrace } from './trace/trace';
-import { toInt64 } from './eager/kernels';
+import { toInt64, convertData } from './eager/kernels';
 import { bind } from './ops/registry';
 import { random } from './ops/random';
 import { stack as stackPrim } from './ops/structure';
@@ -66,7 +66,7 @@ function fromData(data: TensorData, args: ShapesAndOptions, fn: string): Tensor 
     }
     if (dtype === undefined || dtype === data.dtype) return data;
     if (!data.available) throw data._tracerError(`convert with ${fn}`);
-    return Tensor._concrete(data.shape, dtype, convertValues(data._data!, data.dtype, dtype));
+    return Tensor._concrete(data.shape, dtype, convertData(data._data!, data.dtype, dtype));
   }
   if (isTypedArray(data)) return fromTypedArray(data, given, dtype, fn);
   if (Array.isArray(data) && data.length > 0 && data.some((d) => d instanceof Tensor)) return stackTensors(data, given, dtype, fn);
@@ -81,7 +81,7 @@ function stackTensors(data: readonly TensorData[], given: Shape, dtype: DType | 
   if (!data.every((d) => d instanceof Tensor)) throw new TensorDataError(`${fn}: an array mixing tensors and other values; make all elements tensors`);
   const dim = given.rank ? given.dims[0] : channel('vector').dims[0];
   const t = bind(stackPrim, data as Tensor[], { dim });
-  return dtype && dtype !== t.dtype ? Tensor._concrete(t.shape, dtype, convertValues(t.data, t.dtype, dtype)) : t;
+  return dtype && dtype !== t.dtype ? Tensor._concrete(t.shape, dtype, convertData(t.data, t.dtype, dtype)) : t;
 }
 
 function fromTypedArray(data: TypedArray, given: Shape, dtype: DType | undefined, fn: string): Tensor {
@@ -98,7 +98,7 @@ function fromTypedArray(data: TypedArray, given: Shape, dtype: DType | undefined
     throw new TensorDataError(`${fn}: shape ${shape} has ${shape.volume} elements but the data has ${data.length}`);
   }
   const target = dtype ?? natural;
-  return Tensor._concrete(shape, target, target === natural ? data : convertValues(data, natural, target));
+  return Tensor._concrete(shape, target, target === natural ? data : convertData(data, natural, target));
 }
 
 type Kind = 'number' | 'bigint' | 'boolean';
@@ -169,17 +169,6 @@ function valuesTo(values: unknown[], kind: Kind, dtype: DType, fn: string): Type
   return out;
 }
 
-function convertValues(data: TypedArray, from: DType, to: DType): TypedArray {
-  if (from === to) return data;
-  const n = data.length;
-  if (to === 'int64') return toInt64(Array.from(data as any, (v: any) => Number(v)));
-  const out = allocate(to, n) as Float32Array;
-  for (let i = 0; i < n; i++) {
-    const v = Number(data[i]);
-    out[i] = to === 'bool' ? (v !== 0 ? 1 : 0) : to === 'int32' ? (Number.isFinite(v) ? Math.trunc(v) : 0) : v;
-  }
-  return out;
-}
 
 // --- constants of a shape ---
 

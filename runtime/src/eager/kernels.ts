@@ -157,10 +157,13 @@ export function toInt64(c: ArrayLike<number>): BigInt64Array {
   return out;
 }
 
-/** Converts data between dtypes with ONNX Cast semantics (floats truncate toward zero). */
+/** Converts a tensor's data to `to` with ONNX Cast semantics (floats truncate toward zero). */
 export function castData(t: Tensor, to: DType): TypedArray {
-  const from = t.dtype;
-  const src = t._data!;
+  return convertData(t._data!, t.dtype, to);
+}
+
+/** Converts data of dtype `from` to `to` (ONNX Cast semantics; the same array when they agree). */
+export function convertData(src: TypedArray, from: DType, to: DType): TypedArray {
   if (from === to) return src;
   const n = src.length;
   if (to === 'int64') {

@@ -5,7 +5,7 @@
 import { Shape, broadcastShapes, type Dim } from '../shape';
 import { allocate, type DType, type TypedArray } from '../dtype';
 import { definePrimitive, type Aval } from './registry';
-import { broadcastMap, gatherOffsets, stridedOffsets } from '../eager/kernels';
+import { broadcastMap, castData, gatherOffsets, stridedOffsets } from '../eager/kernels';
 import { stridesOf } from '../format';
 import { ShapeError } from '../errors';
 import type { Tensor } from '../tensor';
@@ -201,7 +201,7 @@ export const concat = definePrimitive<{ dim: string }>({
     const total = out.shape.size(p.dim);
     let at = 0;
     for (const t of ins) {
-      const src = converted(t, out.dtype);
+      const src = castData(t, out.dtype);
       const offs = transposeOffsets(t.shape, names);
       const n = t.shape.size(p.dim);
       for (let o = 0; o < outer; o++) {
@@ -232,7 +232,7 @@ export const stack = definePrimitive<{ dim: Dim }>({
     const k = ins.length;
     const res = allocate(out.dtype, out.shape.volume) as any;
     ins.forEach((t, j) => {
-      const src = converted(t, out.dtype) as any;
+      const src = castData(t, out.dtype) as any;
       const m = broadcastMap(t.shape, common);
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < inner; i++) {
@@ -270,11 +270,3 @@ function commonDType(ins: readonly Aval[]): DType {
   return ds.has('int64') ? 'int64' : 'int32';
 }
 
-function converted(t: Tensor, dtype: DType): TypedArray {
-  if (t.dtype === dtype) return t._data!;
-  const src = t._data!;
-  const out = allocate(dtype, src.length) as any;
-  if (dtype === 'int64') for (let i = 0; i < src.length; i++) out[i] = BigInt(Math.trunc(Number(src[i])));
-  else for (let i = 0; i < src.length; i++) out[i] = Number(src[i]);
-  return out;
-}

@@ -6,5 +6,6 @@ export type { TensorData, DTypeOption, NormalOptions, UniformOptions } from './c
 export * from './operations';
 export { seed } from './ops/random';
 export { jitCompile, traceCheck, type JitFunction, type JitOptions, type JitMeta, type TraceInfo } from './jit/function';
+export { jitOf } from './jit/jitof';
 export { use, type Backend } from './jit/backend';
 export { setDevice, getDevice, type DeviceKind, type DeviceOptions } from './session/device';

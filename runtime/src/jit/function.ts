@@ -19,6 +19,7 @@ import { AsyncSession } from '../session/async';
 import { parseParams, type ParamInfo } from './params';
 import { keyOf, auxKeyOf, treeKeyOf, describeTree, rebuild, objectKind } from './tree';
 import { currentBackend } from './backend';
+import { checkTransformed } from './untransformed';
 
 /** Metadata the tensorjit transformer injects, so the runtime needs no source parsing. */
 export interface JitMeta {
@@ -40,6 +41,11 @@ export interface JitOptions {
   /** Name used in messages (defaults to the function's name). */
   readonly name?: string;
   readonly meta?: JitMeta;
+  /**
+   * `false`: this function is meant to run without the tensorjit transformer (its `if`s on tensors
+   * are plain JS), which silences the TENSORJIT_UNTRANSFORMED warning.
+   */
+  readonly transformed?: boolean;
 }
 
 /** What `fun.traces` lists: one entry per stored trace. */
@@ -570,6 +576,7 @@ export function jitStateOf(f: unknown): JitState | undefined {
 function makeState(fn: Function, options: JitOptions, isMethod: boolean, methodName?: string): JitState {
   if (typeof fn !== 'function') throw new JitError(`jitCompile expects a function, got ${fn === null ? 'null' : typeof fn}`);
   const name = options.name ?? methodName ?? (fn.name || '<anonymous>');
+  checkTransformed(fn, name, options.transformed, options.meta !== undefined);
   // a function the transformer rejected must load fine and throw its diagnostics when called
   if (options.meta?.errors?.length) return new JitState(fn as any, name, [], options.forgetTraces ?? false, isMethod, options.meta);
   if (Object.prototype.toString.call(fn) === '[object AsyncFunction]') throw new JitError(`${name} is async: jit functions must be synchronous`);

@@ -9,3 +9,4 @@ export { OPSET } from './onnx/lower';
 export { jitStateOf } from './jit/function';
 export { parseParams } from './jit/params';
 export { float32Text, pythonFloatRepr, formatFixed, formatExp } from './format';
+export { traceSubgraph, evalGraph, type ClosedGraph } from './trace/subgraph';

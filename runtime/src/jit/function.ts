@@ -9,9 +9,9 @@ import { Shape } from '../shape';
 import type { DType, TypedArray } from '../dtype';
 import { JitError, CompiledRunError } from '../errors';
 import { Trace, currentTrace, withTrace, ForeignTracerError } from '../trace/trace';
-import { Var, Literal, formatGraph, type Atom, type Graph } from '../trace/ir';
+import { Var, formatGraph, type Atom, type Graph } from '../trace/ir';
 import { optimize } from '../trace/optimize';
-import { bind } from '../ops/registry';
+import { evalGraph } from '../trace/subgraph';
 import { lowerGraph, type LoweredModel } from '../onnx/lower';
 import { OrtSession, threadsFor, type IOSpec } from '../session/ort';
 import { deviceGeneration } from '../session/device';
@@ -440,15 +440,11 @@ export class JitState {
         throw e;
       }
     }
-    const env = new Map<Var, Tensor>();
-    entry.graph.inputs.forEach((v, i) => {
+    const ins = entry.graph.inputs.map((v, i) => {
       const leaf = leaves[i];
-      env.set(v, leaf instanceof Tensor ? leaf : Tensor._concrete(Shape.EMPTY, v.dtype, v.dtype === 'int64' ? BigInt64Array.of(BigInt(leaf as bigint)) : Float32Array.of(Number(leaf))));
+      return leaf instanceof Tensor ? leaf : Tensor._concrete(Shape.EMPTY, v.dtype, v.dtype === 'int64' ? BigInt64Array.of(BigInt(leaf as bigint)) : Float32Array.of(Number(leaf)));
     });
-    const atom = (a: Atom): Tensor => (a instanceof Literal ? a.value : env.get(a)!);
-    for (const e of entry.graph.eqns) env.set(e.out, bind(e.prim, e.inputs.map(atom), e.params));
-    const outs = entry.graph.outputs.map(atom);
-    return assembleTensors(entry.plan, outs);
+    return assembleTensors(entry.plan, evalGraph(entry.graph, ins));
   }
 
   signatureOf(values: readonly unknown[]): Signature {

@@ -6,10 +6,10 @@
 import type { Shape } from '../shape';
 import { type DType, ONNX_TYPE } from '../dtype';
 import type { Tensor } from '../tensor';
-import { Var, type Graph } from '../trace/ir';
-import { simplifyMovement, eliminateCommonSubexpressions, eliminateDeadCode } from '../trace/optimize';
-import type { Lowering, OnnxAttr, OnnxValue } from '../ops/primitive';
-import { ATTR, encodeModel, type AttributeObj, type ModelObj, type NodeObj, type TensorProtoObj, type ValueInfoObj } from './proto';
+import { Var, subgraphsOf, type Graph } from '../trace/ir';
+import { simplifyMovement, eliminateCommonSubexpressions, eliminateDeadCode, recurse } from '../trace/optimize';
+import type { Aval, Lowering, OnnxAttr, OnnxValue, SubgraphRef } from '../ops/primitive';
+import { ATTR, encodeModel, type AttributeObj, type GraphObj, type ModelObj, type NodeObj, type TensorProtoObj, type ValueInfoObj } from './proto';
 
 /** Opset 18: Reduce* ops take axes as inputs; everything we emit exists there. */
 export const OPSET = 18;
@@ -23,23 +23,48 @@ function rawBytes(t: Tensor): Uint8Array {
   return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 }
 
+/** State shared by a graph's builder and the builders of its sub-graphs (Loop bodies). */
+class BuilderRoot {
+  readonly initializers: TensorProtoObj[] = [];
+  count = 0;
+  readonly constCache = new Map<string, string>();
+  readonly literalCache = new Map<Tensor, string>();
+}
+
 export class OnnxBuilder implements Lowering {
   readonly nodes: NodeObj[] = [];
-  readonly initializers: TensorProtoObj[] = [];
   /** Prefix for node names, so runtime errors can be traced back to an equation. */
   scope = 'n';
-  private count = 0;
   private readonly nodeCache = new Map<string, string>();
-  private readonly constCache = new Map<string, string>();
-  private readonly literalCache = new Map<Tensor, string>();
+  private readonly root: BuilderRoot;
 
-  private fresh(prefix: string): string { return `${prefix}_${this.count++}`; }
+  /**
+   * A builder for a graph, or (with `parent`) for a sub-graph: its nodes are its own, but
+   * initializers go to the top graph, whose values ONNX sub-graphs see by name, and nodes of
+   * enclosing graphs are reused (never the other way round).
+   */
+  constructor(private readonly parent?: OnnxBuilder) {
+    this.root = parent ? parent.root : new BuilderRoot();
+    if (parent) this.scope = parent.scope;
+  }
+
+  get initializers(): TensorProtoObj[] { return this.root.initializers; }
+
+  private fresh(prefix: string): string { return `${prefix}_${this.root.count++}`; }
+
+  private cached(key: string): string | undefined {
+    for (let b: OnnxBuilder | undefined = this; b; b = b.parent) {
+      const hit = b.nodeCache.get(key);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
 
   node(opType: string, inputs: readonly string[], attrs: Record<string, OnnxAttr> = {}): string {
     const random = opType.startsWith('Random');
     const key = `${opType}(${inputs.join(',')})${JSON.stringify(attrs)}`;
     if (!random) {
-      const hit = this.nodeCache.get(key);
+      const hit = this.cached(key);
       if (hit) return hit;
     }
     const out = this.fresh(`${this.scope}_${opType}`);
@@ -48,14 +73,39 @@ export class OnnxBuilder implements Lowering {
     return out;
   }
 
+  nodeMulti(opType: string, inputs: readonly string[], outputs: number, attrs: Record<string, OnnxAttr> = {}): string[] {
+    const name = this.fresh(`${this.scope}_${opType}`);
+    const outs = Array.from({ length: outputs }, (_, k) => `${name}_o${k}`);
+    this.nodes.push({ opType, input: inputs.slice(), output: outs, name, attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)) });
+    return outs;
+  }
+
+  inline(graph: Graph, inputs: readonly OnnxValue[]): OnnxValue[] {
+    return lowerInto(this, graph, inputs, () => this.scope);
+  }
+
+  subgraph(name: string, formal: readonly Aval[], build: (sub: Lowering, formal: readonly OnnxValue[]) => OnnxValue[]): SubgraphRef {
+    const sub = new OnnxBuilder(this);
+    const ins = formal.map((a) => ({ name: sub.fresh(`${this.scope}_${name}_in`), shape: a.shape, dtype: a.dtype }));
+    const outs = build(sub, ins);
+    // every output gets its own name (an output may be a declared input or an outer value)
+    const output = outs.map((v) => {
+      const out = sub.fresh(`${this.scope}_${name}_out`);
+      sub.nodes.push({ opType: 'Identity', input: [v.name], output: [out], name: out });
+      return valueInfo(out, v.shape, v.dtype);
+    });
+    const g: GraphObj = { name: sub.fresh(`${this.scope}_${name}`), node: sub.nodes, initializer: [], input: ins.map((v) => valueInfo(v.name, v.shape, v.dtype)), output };
+    return { _subgraph: g };
+  }
+
   private initializer(dtype: DType, dims: readonly number[], bytes: Uint8Array, key?: string): string {
     if (key) {
-      const hit = this.constCache.get(key);
+      const hit = this.root.constCache.get(key);
       if (hit) return hit;
     }
     const name = this.fresh('const');
-    this.initializers.push({ name, dataType: ONNX_TYPE[dtype], dims: dims.slice(), rawData: bytes });
-    if (key) this.constCache.set(key, name);
+    this.root.initializers.push({ name, dataType: ONNX_TYPE[dtype], dims: dims.slice(), rawData: bytes });
+    if (key) this.root.constCache.set(key, name);
     return name;
   }
 
@@ -78,12 +128,12 @@ export class OnnxBuilder implements Lowering {
 
   /** A concrete tensor as an initializer (axes in its shape order); equal small tensors share one. */
   literal(t: Tensor): string {
-    const hit = this.literalCache.get(t);
+    const hit = this.root.literalCache.get(t);
     if (hit) return hit;
     const bytes = rawBytes(t);
     const key = t.shape.volume <= DEDUP_ELEMENTS ? `lit:${t.dtype}:${(t.shape.sizes as number[]).join('x')}:${Buffer.from(bytes).toString('base64')}` : undefined;
     const name = this.initializer(t.dtype, t.shape.sizes as number[], bytes.slice(), key);
-    this.literalCache.set(t, name);
+    this.root.literalCache.set(t, name);
     return name;
   }
 
@@ -117,6 +167,7 @@ function attribute(name: string, v: OnnxAttr): AttributeObj {
   if (typeof v === 'string') return { name, type: ATTR.STRING, s: Buffer.from(v, 'utf8') };
   if (Array.isArray(v)) return { name, type: ATTR.INTS, ints: v };
   if ('float' in v) return { name, type: ATTR.FLOAT, f: v.float };
+  if ('graph' in v) return { name, type: ATTR.GRAPH, g: v.graph._subgraph as GraphObj };
   const t = v.tensor;
   return { name, type: ATTR.TENSOR, t: { dims: t.shape.sizes as number[], dataType: ONNX_TYPE[t.dtype], rawData: rawBytes(t).slice() } };
 }
@@ -143,19 +194,16 @@ export interface LoweredModel {
  */
 export function lowerGraph(traced: Graph, fnName: string, inputNames: readonly string[], outputNames: readonly string[]): LoweredModel {
   const b = new OnnxBuilder();
-  const env = new Map<Var, OnnxValue>();
   // node names keep the index of the traced equation they come from (errors map back to user code)
   const index = new Map<Var, number>();
   traced.eqns.forEach((e, i) => index.set(e.out, i));
-  const simplified = simplifyMovement(traced);
-  const g = simplified === traced ? traced : eliminateDeadCode(eliminateCommonSubexpressions(simplified));
-  g.inputs.forEach((v, i) => env.set(v, { name: inputNames[i], shape: v.shape, dtype: v.dtype }));
-  g.eqns.forEach((e) => {
-    b.scope = `e${index.get(e.out)}`;
-    const ins = e.inputs.map((a): OnnxValue => (a instanceof Var ? env.get(a)! : { name: b.literal(a.value), shape: a.shape, dtype: a.dtype }));
-    const name = e.prim.lower(b, ins, e.params, { shape: e.out.shape, dtype: e.out.dtype });
-    env.set(e.out, { name, shape: e.out.shape, dtype: e.out.dtype });
+  const g = recurse(traced, (h) => {
+    const simplified = simplifyMovement(h);
+    return simplified === h ? h : eliminateDeadCode(eliminateCommonSubexpressions(simplified));
   });
+  const inputs = g.inputs.map((v, i): OnnxValue => ({ name: inputNames[i], shape: v.shape, dtype: v.dtype }));
+  const env = new Map<Var, OnnxValue>();
+  lowerInto(b, g, inputs, (e) => `e${index.get(e.out)}`, env);
   b.scope = 'out';
   const outputs: ValueInfoObj[] = g.outputs.map((a, k) => {
     const src = a instanceof Var ? env.get(a)!.name : b.literal(a.value);
@@ -176,4 +224,29 @@ export function lowerGraph(traced: Graph, fnName: string, inputNames: readonly s
     },
   };
   return { bytes: encodeModel(model), inputNames, outputNames, nodeCount: b.nodes.length };
+}
+
+/**
+ * Lowers the equations of `g` through `b` with its inputs bound to `inputs`; returns the values
+ * of its outputs. `scope` names the nodes of each equation (sub-graph nodes keep the scope of the
+ * equation that holds them).
+ */
+function lowerInto(b: OnnxBuilder, g: Graph, inputs: readonly OnnxValue[], scope: (e: Graph['eqns'][number]) => string, env = new Map<Var, OnnxValue>()): OnnxValue[] {
+  const saved = b.scope;
+  g.inputs.forEach((v, i) => env.set(v, inputs[i]));
+  const value = (a: Graph['outputs'][number]): OnnxValue => (a instanceof Var ? env.get(a)! : { name: b.literal(a.value), shape: a.shape, dtype: a.dtype });
+  for (const e of g.eqns) {
+    b.scope = scope(e);
+    const ins = e.inputs.map(value);
+    if (e.outs) {
+      const avals = e.outs.map((v) => ({ shape: v.shape, dtype: v.dtype }));
+      const names = e.prim.lowerAll!(b, ins, e.params, avals);
+      e.outs.forEach((v, k) => env.set(v, { name: names[k], shape: v.shape, dtype: v.dtype }));
+    } else {
+      const name = e.prim.lower(b, ins, e.params, { shape: e.out.shape, dtype: e.out.dtype });
+      env.set(e.out, { name, shape: e.out.shape, dtype: e.out.dtype });
+    }
+  }
+  b.scope = saved;
+  return g.outputs.map(value);
 }

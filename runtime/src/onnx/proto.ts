@@ -54,6 +54,7 @@ const schema = {
             i: { type: 'int64', id: 3 },
             s: { type: 'bytes', id: 4 },
             t: { type: 'TensorProto', id: 5 },
+            g: { type: 'GraphProto', id: 6 },
             floats: { rule: 'repeated', type: 'float', id: 7 },
             ints: { rule: 'repeated', type: 'int64', id: 8 },
           },
@@ -97,11 +98,11 @@ const root = protobuf.Root.fromJSON(schema);
 export const ModelProto = root.lookupType('onnx.ModelProto');
 
 /** ONNX AttributeProto.AttributeType values. */
-export const ATTR = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
+export const ATTR = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7 } as const;
 
 // Plain-object shapes of the messages (what we build before encoding).
 export interface TensorProtoObj { dims: number[]; dataType: number; name?: string; rawData: Uint8Array; docString?: string }
-export interface AttributeObj { name: string; type: number; f?: number; i?: number; s?: Uint8Array; t?: TensorProtoObj; floats?: number[]; ints?: number[] }
+export interface AttributeObj { name: string; type: number; f?: number; i?: number; s?: Uint8Array; t?: TensorProtoObj; g?: GraphObj; floats?: number[]; ints?: number[] }
 export interface NodeObj { input: string[]; output: string[]; name?: string; opType: string; domain?: string; attribute?: AttributeObj[]; docString?: string }
 export interface ValueInfoObj { name: string; type: { tensorType: { elemType: number; shape: { dim: { dimValue?: number; dimParam?: string; denotation?: string }[] } } }; docString?: string }
 export interface GraphObj { node: NodeObj[]; name: string; initializer: TensorProtoObj[]; input: ValueInfoObj[]; output: ValueInfoObj[]; docString?: string }

@@ -6,6 +6,7 @@
 import type { Shape } from '../shape';
 import type { DType, TypedArray } from '../dtype';
 import type { Tensor } from '../tensor';
+import type { Graph } from '../trace/ir';
 
 /** Abstract value: what is known of a tensor while tracing. Tensors satisfy it. */
 export interface Aval {
@@ -25,7 +26,7 @@ export interface OnnxValue {
 }
 
 /** Attribute values: numbers and number lists are ints; floats are `{ float: x }`. */
-export type OnnxAttr = number | string | number[] | { float: number } | { tensor: Tensor };
+export type OnnxAttr = number | string | number[] | { float: number } | { tensor: Tensor } | { graph: SubgraphRef };
 
 /** What a lowering rule may use to emit ONNX nodes (implemented in onnx/lower.ts). */
 export interface Lowering {
@@ -41,7 +42,23 @@ export interface Lowering {
   align(v: OnnxValue, to: Shape): string;
   /** Transposes `v` to the dim order `names` (a permutation of its dims). */
   transpose(v: OnnxValue, names: readonly string[]): string;
+  /**
+   * Lowers the equations of `graph` into the nodes being emitted, its inputs bound to `inputs`
+   * (values of this graph or of an enclosing one); returns its outputs.
+   */
+  inline(graph: Graph, inputs: readonly OnnxValue[]): OnnxValue[];
+  /**
+   * Builds an ONNX sub-graph (a `Loop` body) with declared inputs of the given avals: `build`
+   * emits its nodes through `sub` (which may use values of the enclosing graphs by name, as ONNX
+   * allows) and returns its outputs. The result goes into a node attribute (`{ graph }`).
+   */
+  subgraph(name: string, formal: readonly Aval[], build: (sub: Lowering, formal: readonly OnnxValue[]) => OnnxValue[]): SubgraphRef;
+  /** Emits a node with several outputs; returns their names. */
+  nodeMulti(opType: string, inputs: readonly string[], outputs: number, attrs?: Record<string, OnnxAttr>): string[];
 }
+
+/** A lowered ONNX sub-graph, opaque to lowering rules (onnx/lower.ts builds and encodes it). */
+export interface SubgraphRef { readonly _subgraph: unknown }
 
 export interface Primitive<P = undefined> {
   readonly name: string;
@@ -54,4 +71,13 @@ export interface Primitive<P = undefined> {
   lower(g: Lowering, ins: readonly OnnxValue[], params: P, out: Aval): string;
   /** Recorded even without traced inputs while a trace is active (random numbers). */
   readonly effectful?: boolean;
+  /**
+   * Multi-output primitives (loops): the abstract values of all outputs. `shape` / `dtype` then
+   * describe the first one, and `implAll` / `lowerAll` replace `impl` / `lower`.
+   */
+  outputs?(ins: readonly Aval[], params: P): Aval[];
+  /** Eager evaluation of a multi-output primitive on concrete inputs. */
+  implAll?(ins: readonly Tensor[], params: P): Tensor[];
+  /** ONNX lowering of a multi-output primitive: the names of its outputs, axes in their shape order. */
+  lowerAll?(g: Lowering, ins: readonly OnnxValue[], params: P, outs: readonly Aval[]): string[];
 }

@@ -5,7 +5,7 @@
  * an equation in the active trace (any input traced).
  */
 import { Tensor, type TraceHandle } from '../tensor';
-import { currentTrace, foreignTracerError } from '../trace/trace';
+import { currentTrace, foreignTracerError, type Trace } from '../trace/trace';
 import type { Primitive } from './primitive';
 
 export type { Aval, OpGroup, OnnxValue, OnnxAttr, Lowering, Primitive } from './primitive';
@@ -24,20 +24,43 @@ export function primitives(): ReadonlyMap<string, Primitive<any>> { return REGIS
 
 /** Applies a primitive: eagerly when all inputs are concrete, else records it in the trace. */
 export function bind<P>(prim: Primitive<P>, ins: readonly Tensor[], params: P): Tensor {
+  const trace = traceOf(prim, ins);
+  const shape = prim.shape(ins, params);
+  const dtype = prim.dtype(ins, params);
+  if (trace === undefined) return Tensor._concrete(shape, dtype, prim.impl(ins, params, { shape, dtype }));
+  return trace.record(prim, ins, params, shape, dtype);
+}
+
+/** `bind` for multi-output primitives (loops): all outputs, eagerly or as tracers. */
+export function bindAll<P>(prim: Primitive<P>, ins: readonly Tensor[], params: P): Tensor[] {
+  if (!prim.outputs || !prim.implAll) throw new Error(`internal: primitive '${prim.name}' has a single output; use bind`);
+  const trace = traceOf(prim, ins);
+  const avals = prim.outputs(ins, params);
+  if (trace === undefined) return prim.implAll(ins, params);
+  return trace.recordAll(prim, ins, params, avals);
+}
+
+/**
+ * The trace an application records into (undefined: compute eagerly). Tracers must belong to the
+ * active trace, or to an enclosing one that the active (nested) trace captures from.
+ */
+function traceOf(prim: Primitive<any>, ins: readonly Tensor[]): Trace | undefined {
   let trace: TraceHandle | undefined;
   for (let i = 0; i < ins.length; i++) {
     const tr = ins[i]._tracer;
     if (tr !== undefined) { trace = tr.trace; break; }
   }
   const active = currentTrace();
-  if (trace === undefined && prim.effectful) trace = active;
-  const shape = prim.shape(ins, params);
-  const dtype = prim.dtype(ins, params);
-  if (trace === undefined) return Tensor._concrete(shape, dtype, prim.impl(ins, params, { shape, dtype }));
+  if (trace === undefined) return prim.effectful ? active : undefined;
   if (trace !== active || trace.closed) {
-    const stray = ins.find((t) => t._tracer && t._tracer.trace !== active) ?? ins.find((t) => t._tracer)!;
-    throw foreignTracerError(stray, active);
+    if (!active || active.closed || !active.canCapture(trace)) {
+      const stray = ins.find((t) => t._tracer && t._tracer.trace !== active) ?? ins.find((t) => t._tracer)!;
+      throw foreignTracerError(stray, active);
+    }
   }
-  for (const t of ins) if (t._tracer && t._tracer.trace !== active) throw foreignTracerError(t, active);
-  return active!.record(prim, ins, params, shape, dtype);
+  for (const t of ins) {
+    const tr = t._tracer;
+    if (tr && tr.trace !== active && !active!.canCapture(tr.trace)) throw foreignTracerError(t, active);
+  }
+  return active;
 }

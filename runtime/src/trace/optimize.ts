@@ -3,7 +3,7 @@
  * folding already happened while tracing: ops on concrete values ran eagerly.)
  */
 import { Shape } from '../shape';
-import { Var, type Atom, type Eqn, type Graph } from './ir';
+import { Var, mapSubgraphs, subgraphsOf, type Atom, type Eqn, type Graph } from './ir';
 
 function paramsKey(params: unknown): string {
   if (params === undefined) return '';
@@ -25,7 +25,8 @@ export function eliminateCommonSubexpressions(g: Graph): Graph {
   const sub = (a: Atom): Atom => (a instanceof Var ? replace.get(a) ?? a : a);
   for (const e of g.eqns) {
     const inputs = e.inputs.map(sub);
-    if (e.prim.effectful) { eqns.push({ ...e, inputs }); continue; }
+    // effectful and higher-order equations are kept as they are (their sub-graphs are optimised on their own)
+    if (e.prim.effectful || e.outs || subgraphsOf(e).length) { eqns.push(inputs.every((a, i) => a === e.inputs[i]) ? e : { ...e, inputs }); continue; }
     const key = `${e.prim.name}|${paramsKey(e.params)}|${inputs.map(id).join(',')}`;
     const prev = seen.get(key);
     if (prev) { replace.set(e.out, prev); continue; }
@@ -42,7 +43,7 @@ export function eliminateDeadCode(g: Graph): Graph {
   const kept: Eqn[] = [];
   for (let i = g.eqns.length - 1; i >= 0; i--) {
     const e = g.eqns[i];
-    if (!live.has(e.out)) continue;
+    if (!(e.outs ? e.outs.some((v) => live.has(v)) : live.has(e.out))) continue;
     kept.push(e);
     for (const a of e.inputs) if (a instanceof Var) live.add(a);
   }
@@ -90,6 +91,17 @@ export function simplifyMovement(g: Graph): Graph {
   return changed ? { inputs: g.inputs, eqns, outputs: g.outputs.map(sub) } : g;
 }
 
+/** Applies `pass` to every sub-graph (recursively, innermost first) and then to `g`. */
+export function recurse(g: Graph, pass: (g: Graph) => Graph): Graph {
+  let changed = false;
+  const eqns = g.eqns.map((e) => {
+    const f = mapSubgraphs(e, (sub) => recurse(sub, pass));
+    if (f !== e) changed = true;
+    return f;
+  });
+  return pass(changed ? { ...g, eqns } : g);
+}
+
 export function optimize(g: Graph): Graph {
-  return eliminateDeadCode(eliminateCommonSubexpressions(g));
+  return recurse(g, (h) => eliminateDeadCode(eliminateCommonSubexpressions(h)));
 }

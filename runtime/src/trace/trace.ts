@@ -5,7 +5,7 @@
  */
 import type { DType } from '../dtype';
 import type { Shape } from '../shape';
-import { Tensor, type TracerRef } from '../tensor';
+import { Tensor, type TracerRef, type TraceHandle } from '../tensor';
 import { JitError } from '../errors';
 import { Var, Literal, type Atom, type Eqn, type Graph } from './ir';
 import type { Primitive } from '../ops/primitive';
@@ -61,7 +61,61 @@ export class Trace {
     return Tensor._traced(shape, dtype, { trace: this, v: out, deps: mergeDeps(ins) });
   }
 
+  /** Records a multi-output primitive (a loop): one equation, one tracer per output. */
+  recordAll(prim: Primitive<any>, ins: readonly Tensor[], params: unknown, avals: readonly { shape: Shape; dtype: DType }[]): Tensor[] {
+    const inputs = ins.map((t) => this.atom(t));
+    const outs = avals.map((a) => this.newVar(a.shape, a.dtype));
+    const site = traceOptions.recordSites ? captureSite(Trace.prototype.recordAll) : undefined;
+    this.eqns.push({ prim, inputs, params, out: outs[0], outs, site });
+    const deps = mergeDeps(ins);
+    return outs.map((v) => Tensor._traced(v.shape, v.dtype, { trace: this, v, deps }));
+  }
+
+  /** Whether tracers of `other` may be used here (captured): only nested sub-traces capture. */
+  canCapture(_other: TraceHandle): boolean { return false; }
+
   graph(outputs: Atom[]): Graph { return { inputs: this.inputs.slice(), eqns: this.eqns.slice(), outputs }; }
+}
+
+/**
+ * A trace nested in another one (or in eager code): a loop's body, a function being
+ * differentiated. Values of enclosing traces and concrete tensors it uses become captures, extra
+ * inputs after the declared ones (JAX's closure conversion); `captured` holds the outer tensors in
+ * input order. Concrete scalars stay literals (constants of the sub-graph).
+ */
+export class SubTrace extends Trace {
+  readonly captured: Tensor[] = [];
+  private readonly captureVars = new Map<object, Var>();
+
+  constructor(fnName: string, parent: Trace | undefined) { super(fnName, parent); }
+
+  override canCapture(other: TraceHandle): boolean {
+    if (other.closed) return false;
+    // up through the enclosing sub-traces to the first ordinary trace (a jit function's own
+    // trace never captures: its caller inlines it instead)
+    for (let p = this.parent; p; p = p instanceof SubTrace ? p.parent : undefined) if (p === other) return true;
+    return false;
+  }
+
+  override atom(t: Tensor): Atom {
+    const tr = t._tracer;
+    if (tr && tr.trace === this) return tr.v as Var;
+    if (!tr && t.shape.rank === 0) return this.literal(t);
+    if (tr && !this.canCapture(tr.trace)) throw foreignTracerError(t, this);
+    const key: object = tr ? tr.v : t;
+    let v = this.captureVars.get(key);
+    if (!v) {
+      v = this.newVar(t.shape, t.dtype);
+      this.captureVars.set(key, v);
+      this.captured.push(t);
+    }
+    return v;
+  }
+
+  /** The closed graph: declared inputs, then one input per capture. */
+  override graph(outputs: Atom[]): Graph {
+    return { inputs: [...this.inputs, ...this.captureVars.values()], eqns: this.eqns.slice(), outputs };
+  }
 }
 
 /** Identity primitive used for constants created inside a trace; lowered to nothing. */
@@ -74,9 +128,9 @@ const IDENTITY: Primitive<undefined> = {
   lower: (_g, ins) => ins[0].name,
 };
 
-function captureSite(): { stack?: string } {
+function captureSite(fn: Function = Trace.prototype.record): { stack?: string } {
   const site: { stack?: string } = {};
-  Error.captureStackTrace(site, Trace.prototype.record);
+  Error.captureStackTrace(site, fn);
   return site;
 }
 

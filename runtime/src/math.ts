@@ -9,3 +9,4 @@ export { jitCompile, traceCheck, type JitFunction, type JitOptions, type JitMeta
 export { jitOf } from './jit/jitof';
 export { use, type Backend } from './jit/backend';
 export { setDevice, getDevice, type DeviceKind, type DeviceOptions } from './session/device';
+export { whileLoop, iterate, type LoopState, type WhileLoopOptions } from './loops';

@@ -130,6 +130,10 @@ describe('eager vs compiled: every primitive', () => {
     compare('int32', (p, q) => math.dot(p, 'x', q, 'x'), [ints, ints.abs().mod(3)]);
   });
 
+  describe('loops', () => {
+    compare('whileLoop', (p) => math.whileLoop((s) => math.sum(s).lt(40), (s) => s.mul(1.5), p), [math.randomUniform(spatial({ x: 4 }), { low: 1, high: 2 })], 1e-5, 1e-5);
+  });
+
   describe('random', () => {
     it('random draws have the requested shape and dtype, and differ per compiled call', () => {
       const f = math.jitCompile((p: Tensor) => p.add(math.randomNormal(spatial({ x: 1000 }))));

@@ -118,6 +118,29 @@ describe('transformer runnable fixtures (compiled and eager vs reference)', func
     assert.throws(() => countUp.f(x, math.tensor([1, 5], spatial('x'))), /true for some elements and false for others.*it contains 'break'/s);
   });
 
+  it('an ignored jump or one-sided variable throws while tracing instead of taking one branch', async () => {
+    const mod = await load(path.join(ROOT, 'fixtures', 'cases', 'ignore_directive.ts'));
+    const x = math.tensor([1, 2], spatial('x'));
+    for (const name of ['firstBig', 'oneSided']) {
+      const fn = mod[name] as ((x: Tensor) => Tensor) & { f: (x: Tensor) => Tensor };
+      assert.throws(() => fn(x), (e: Error) => {
+        assert.ok(e instanceof JitError, String(e));
+        assert.match(e.message, /could not be converted to math\.where/);
+        assert.match(e.message, /ignore_directive\.ts:\d+:\d+/);
+        return true;
+      }, name);
+    }
+    // concrete all-true / all-false conditions still run as JS (eagerly through the converted body)
+    const firstBig = mod.firstBig as { f: (x: Tensor) => Tensor };
+    assertClose(firstBig.f(math.tensor([1, 1], spatial('x'))), math.tensor([8, 8], spatial('x')));
+    assertClose(firstBig.f(math.tensor([6, 6], spatial("x"))), math.tensor([6, 6], spatial("x")));
+    const plain = mod.plain as (a: Tensor, b: Tensor, c: Tensor) => number;
+    const yes = math.tensor([true, true], spatial('x'));
+    const no = math.tensor([false, false], spatial('x'));
+    assert.strictEqual(plain(no, yes, yes), 2, 'the ignored `if (a)` tests a concrete tensor by value');
+    assert.throws(() => plain(math.tensor([true, false], spatial('x')), yes, yes), /true for some elements and false for others/);
+  });
+
   it('ES module output runs under Node ESM', async () => {
     const mod = await load(path.join(ROOT, 'fixtures', 'cases', 'esm_module.mts'));
     assert.ok(String(mod.relu).includes('jit('), String(mod.relu));

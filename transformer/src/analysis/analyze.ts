@@ -19,6 +19,8 @@ class FileAnalyzer extends BranchAnalysis {
   private readonly rootPlans = new Map<JitRoot, Map<ts.Node, Plan>>();
   private readonly condMemo = new Map<ts.Node, CondInfo>();
   private readonly modeMemo = new Map<string, IfMode>();
+  /** Run-time truth checks for tensor conditions whose TS93001 is ignored (any function). */
+  private readonly guards = new Map<ts.Node, Plan>();
 
   run(): FileAnalysis {
     const t = this.t;
@@ -28,7 +30,7 @@ class FileAnalyzer extends BranchAnalysis {
     for (const r of found.roots) this.rootsByFn.set(r.fn, r);
     this.visit(this.sf, undefined);
     this.applyIgnoreDirectives(found.roots);
-    const plans = new Map<ts.Node, Plan>();
+    const plans = new Map<ts.Node, Plan>(this.guards);
     for (const [root, p] of this.rootPlans) {
       if (root.errors.length) continue;
       for (const [n, plan] of p) plans.set(n, plan);
@@ -53,6 +55,13 @@ class FileAnalyzer extends BranchAnalysis {
       const codes = m[1].match(/\d{5}/g);
       return !codes || codes.includes(String(d.code));
     };
+    // an ignored "always true" tensor condition still gets the run-time truth check
+    for (const d of this.diagnostics) {
+      const node = this.guardable.get(d);
+      if (node && ignored(d) && !this.guards.has(node)) {
+        this.guards.set(node, { kind: 'guard', reason: `TS${d.code} is ignored here`, site: this.site(node) });
+      }
+    }
     const kept = this.diagnostics.filter((d) => !ignored(d));
     this.diagnostics.length = 0;
     this.diagnostics.push(...kept);
@@ -105,7 +114,7 @@ class FileAnalyzer extends BranchAnalysis {
         return { kind: 'tensor', traced: traced(d), deps: d };
       }
     }
-    const kind = this.types.condType(this.types.typeOf(e));
+    const kind = this.condKind(e);
     if (kind === 'tensor') {
       const d = deps(e);
       return { kind, traced: traced(d), deps: d };
@@ -116,6 +125,11 @@ class FileAnalyzer extends BranchAnalysis {
       if (traced(d) && (this.types.isNumeric(ty) || this.types.isBooleanLike(ty))) return { kind: 'tensor', traced: true, deps: d };
     }
     return { kind, traced: false, deps: [] };
+  }
+
+  protected tracedCondition(e: ts.Expression, ctx: Ctx): boolean {
+    const c = this.condInfo(e, ctx);
+    return c.kind === 'tensor' && c.traced;
   }
 
   private isTensorCondition(e: ts.Expression, ctx: Ctx | undefined): boolean {
@@ -228,18 +242,25 @@ class FileAnalyzer extends BranchAnalysis {
       if (k === t.SyntaxKind.AmpersandAmpersandToken || k === t.SyntaxKind.BarBarToken) {
         if (ctx) this.visitLogical(node, ctx);
         else this.checkOutsideCondition(node.left);
+      } else if (k === t.SyntaxKind.AmpersandAmpersandEqualsToken || k === t.SyntaxKind.BarBarEqualsToken) {
+        this.visitLogicalAssignment(node, ctx);
       } else if (k === t.SyntaxKind.EqualsEqualsEqualsToken || k === t.SyntaxKind.ExclamationEqualsEqualsToken ||
           k === t.SyntaxKind.EqualsEqualsToken || k === t.SyntaxKind.ExclamationEqualsToken) {
         this.checkIdentity(node, ctx);
       }
     } else if (t.isPrefixUnaryExpression(node) && node.operator === t.SyntaxKind.ExclamationToken) {
       if (ctx) {
-        if (this.isTensorCondition(node.operand, ctx)) ctx.plans.set(node, { kind: 'not' });
+        if (this.isTensorCondition(node.operand, ctx)) {
+          ctx.plans.set(node, { kind: 'not' });
+          this.checkTensorAsBoolean(node, ctx);
+        }
       } else {
         this.checkOutsideCondition(node.operand, node);
       }
     } else if (t.isSwitchStatement(node)) {
       this.checkSwitch(node, ctx);
+    } else if (t.isCallExpression(node) || t.isNewExpression(node)) {
+      this.checkTruthCall(node, ctx);
     }
     if (ctx && t.isExpression(node)) this.checkConversion(node, ctx);
     t.forEachChild(node, (c) => this.visit(c, ctx));
@@ -314,9 +335,10 @@ class FileAnalyzer extends BranchAnalysis {
       const cond = short(s.expression.getText(this.sf));
       const condRel: Related = { node: s.expression, message: `The condition '${cond}' depends on ${this.depsText(ci.deps)}.` };
       for (const b of blockers) this.report(ctx, b.rule, b.node, b.message, [...b.related, condRel]);
-    } else {
-      ctx.plans.set(s, { kind: 'truth', reason: blockers[0].reason, site });
     }
+    // not converted: a JS condition guarded at run time (when the errors above are ignored with
+    // @tensorjit-ignore-next-line, a traced condition then throws instead of counting as true)
+    ctx.plans.set(s, { kind: 'truth', reason: blockers[0].reason, site });
     visitBranches(stmtsOf(t, s.thenStatement), stmtsOf(t, s.elseStatement));
     return false;
   }
@@ -339,12 +361,13 @@ class FileAnalyzer extends BranchAnalysis {
     const effects = this.sideEffects([e.whenTrue, e.whenFalse], cond, ctx, true);
     if (effects.length === 0) {
       ctx.plans.set(e, { kind: 'ifExp', site });
-    } else if (ci.traced) {
+      return;
+    }
+    if (ci.traced) {
       const condRel: Related = { node: e.condition, message: `The condition '${cond}' depends on ${this.depsText(ci.deps)}.` };
       for (const b of effects) this.report(ctx, b.rule, b.node, b.message, [...b.related, condRel]);
-    } else {
-      ctx.plans.set(e, { kind: 'truth', reason: effects[0].reason, site });
     }
+    ctx.plans.set(e, { kind: 'truth', reason: effects[0].reason, site });
   }
 
   private visitLogical(e: ts.BinaryExpression, ctx: Ctx): void {
@@ -358,10 +381,37 @@ class FileAnalyzer extends BranchAnalysis {
       if (effects.length) {
         const condRel: Related = { node: e.left, message: `'${cond}' depends on ${this.depsText(left.deps)}.` };
         for (const b of effects) this.report(ctx, b.rule, b.node, b.message, [...b.related, condRel]);
+        ctx.plans.set(e.left, { kind: 'guard', reason: effects[0].reason, site: this.site(e) });
         return;
       }
     }
     ctx.plans.set(e, { kind: op });
+    this.checkTensorAsBoolean(e, ctx);
+  }
+
+  /**
+   * `m &&= u` / `m ||= u` with a tensor `m`: JS tests `m` for truth (always true for a tensor).
+   * In a jit function `m` (a variable) becomes `m = controlFlow.and(m, () => u)`; elsewhere, or for
+   * a property target, it is reported.
+   */
+  private visitLogicalAssignment(e: ts.BinaryExpression, ctx: Ctx | undefined): void {
+    const t = this.t;
+    const and = e.operatorToken.kind === t.SyntaxKind.AmpersandAmpersandEqualsToken;
+    if (this.condKind(e.left) !== 'tensor') return;
+    const target = skipOuter(t, e.left);
+    if (ctx && t.isIdentifier(target)) {
+      ctx.plans.set(e, { kind: and ? 'and' : 'or' });
+      return;
+    }
+    const text = short(e.left.getText(this.sf));
+    const op = and ? '&&=' : '||=';
+    const effect = and ? `'${op}' always assigns` : `'${op}' never assigns`;
+    const method = and ? 'logicalAnd' : 'logicalOr';
+    this.report(ctx, rules.tensorCondition, e,
+      `'${op}' tests the Tensor '${text}' for truth: a tensor object is always truthy, so ${effect}. ` +
+        (ctx ? `Write '${text} = math.${method}(${text}, …)' (tensorjit converts '${op}' only on a variable).`
+          : `Write '${text} = math.${method}(${text}, …)' for the element-wise result, or test '${text}.all' / '${text}.any'.`),
+      this.declRelated(e.left, true));
   }
 
   private visitLoop(loop: ts.IterationStatement, ctx: Ctx | undefined): void {
@@ -385,6 +435,7 @@ class FileAnalyzer extends BranchAnalysis {
     const site = this.site(loop);
     const kw = t.isForStatement(loop) ? 'for' : t.isDoStatement(loop) ? 'do…while' : 'while';
     if (ci.kind === 'tensor' && ci.traced) {
+      ctx.plans.set(loop, { kind: 'truth', reason: 'a loop condition must be concrete', site });
       this.report(ctx, rules.tracedLoop, test,
         `The ${kw} loop condition '${short(test.getText(this.sf))}' depends on ${this.depsText(ci.deps)}: loops run in JS while tracing, ` +
           `so their trip count must be known then. Use a static bound (a number or shape size, or an auxiliary argument) and select with math.where inside the loop${this.auxHint(ci.deps)}.`,

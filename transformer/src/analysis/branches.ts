@@ -7,7 +7,7 @@ import type * as ts from 'typescript';
 import { skipOuter } from './api';
 import { ExpressionChecks } from './checks';
 import { short, type Blocker, type Ctx, type IfMode } from './context';
-import { definitelyAssigns, escapingJumps, isWrite, varDeclarations, walkAll } from './flow';
+import { definitelyAssigns, escapingJumps, isWrite, refSymbol, varDeclarations, walkAll } from './flow';
 import { rules, type Related } from './rules';
 
 const MUTATING_ARRAY = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
@@ -105,22 +105,51 @@ export abstract class BranchAnalysis extends ExpressionChecks {
     return stmts.some((s) => decl.pos >= s.pos && decl.end <= s.end);
   }
 
+  /**
+   * Functions declared in the jit function outside `nodes` that `nodes` refer to (call, or pass on),
+   * transitively: a branch calling a local setter `const set = (v) => { y = v; }` assigns `y` too.
+   */
+  protected followedFunctions(nodes: readonly ts.Node[], ctx: Ctx): ts.Node[] {
+    const t = this.t;
+    const out: ts.Node[] = [];
+    const inside = (n: ts.Node, c: ts.Node) => n.pos >= c.pos && n.end <= c.end;
+    const scan = (list: readonly ts.Node[]) => {
+      walkAll(t, list, (n) => {
+        if (!t.isIdentifier(n)) return;
+        const decl = refSymbol(t, this.checker, n)?.valueDeclaration;
+        if (!decl || !inside(decl, ctx.root.fn) || decl === ctx.root.fn) return;
+        let fn: ts.Node | undefined;
+        if (t.isFunctionDeclaration(decl) && decl.body) fn = decl;
+        else if (t.isVariableDeclaration(decl) && decl.initializer) {
+          const init = skipOuter(t, decl.initializer);
+          if (t.isArrowFunction(init) || t.isFunctionExpression(init)) fn = init;
+        }
+        if (!fn || out.includes(fn) || nodes.some((x) => inside(fn!, x)) || inside(n, fn)) return;
+        out.push(fn);
+        scan([fn]);
+      }, true);
+    };
+    scan(nodes);
+    return out;
+  }
+
   /** Variables of the jit function assigned in either branch and declared outside them (the branch state). */
   protected assigned(thenList: readonly ts.Statement[], elseList: readonly ts.Statement[], ctx: Ctx):
       { name: string; sym: ts.Symbol; decl: ts.Node; write: ts.Identifier }[] {
     const t = this.t;
     const all = [...thenList, ...elseList];
+    const followed = this.followedFunctions(all, ctx);
     const seen = new Map<ts.Symbol, ts.Identifier>();
-    walkAll(t, all, (n) => {
+    walkAll(t, [...all, ...followed], (n) => {
       if (t.isIdentifier(n) && isWrite(t, n)) {
-        const sym = this.checker.getSymbolAtLocation(n);
+        const sym = refSymbol(t, this.checker, n);
         if (sym && !seen.has(sym)) seen.set(sym, n);
       }
     }, true);
     const out: { name: string; sym: ts.Symbol; decl: ts.Node; write: ts.Identifier }[] = [];
     for (const [sym, write] of seen) {
       const decl = sym.valueDeclaration ?? sym.declarations?.[0];
-      if (!decl || this.declaredIn(decl, all)) continue;
+      if (!decl || this.declaredIn(decl, all) || followed.some((fn) => decl.pos >= fn.pos && decl.end <= fn.end)) continue;
       if (!(decl.pos >= ctx.root.fn.pos && decl.end <= ctx.root.fn.end)) continue; // outer: a side effect
       out.push({ name: sym.getName(), sym, decl, write });
     }
@@ -147,6 +176,9 @@ export abstract class BranchAnalysis extends ExpressionChecks {
   protected sideEffects(nodes: readonly ts.Node[], cond: string, ctx: Ctx, expressionArms = false): Blocker[] {
     const t = this.t;
     const out: Blocker[] = [];
+    // what the branches run includes the local functions they call (a setter closure)
+    const followed = this.followedFunctions(nodes, ctx);
+    nodes = [...nodes, ...followed];
     const stmts = nodes as readonly ts.Statement[];
     const fix = 'Both branches run while tracing, so the mutation happens whatever the condition is. Return the new value instead (merged with math.where), or make the condition static (an auxiliary argument).';
     const baseOf = (e: ts.Expression): ts.Node => {
@@ -166,7 +198,7 @@ export abstract class BranchAnalysis extends ExpressionChecks {
       o.decl ? [{ node: o.decl, message: `'${o.name}' is declared here, outside the branches.` }] : [];
     walkAll(t, nodes, (n) => {
       if (t.isIdentifier(n) && isWrite(t, n)) {
-        const sym = this.checker.getSymbolAtLocation(n);
+        const sym = refSymbol(t, this.checker, n);
         const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
         if (decl && !(decl.pos >= ctx.root.fn.pos && decl.end <= ctx.root.fn.end)) {
           out.push({

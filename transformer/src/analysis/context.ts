@@ -5,7 +5,7 @@
 import type * as ts from 'typescript';
 import type { Absorb, Fix, JitRoot, Plan, TS } from './model';
 import { TensorjitApi, skipOuter } from './api';
-import { TypeInfo } from './types';
+import { TypeInfo, type CondType } from './types';
 import type { Provenance, Deps } from './provenance';
 import type { References } from './flow';
 import { makeDiagnostic, relativePath, type Related, type Rule } from './rules';
@@ -58,6 +58,9 @@ export abstract class AnalyzerBase {
   protected readonly diagnostics: ts.Diagnostic[] = [];
   protected readonly fixes: Fix[] = [];
   protected readonly cwd: string;
+  /** For a diagnostic about a tensor that JS tests for truth: the tested expression (guarded at run time when the diagnostic is ignored). */
+  protected readonly guardable = new Map<ts.Diagnostic, ts.Expression>();
+  private readonly reported = new Map<string, ts.Diagnostic>();
 
   constructor(protected readonly t: TS, protected readonly program: ts.Program, protected readonly sf: ts.SourceFile) {
     this.checker = program.getTypeChecker();
@@ -66,8 +69,34 @@ export abstract class AnalyzerBase {
     this.cwd = program.getCurrentDirectory();
   }
 
+  /**
+   * How a condition classifies: its type's kind, except that a `Tensor | undefined` value that is
+   * computed (a call such as `limit?.lt(x)`, `a && a.gt(0)`, `a ?? b`, …) is a tensor condition in
+   * which null / undefined count as false. Reading a variable or property (`if (mask)`,
+   * `if (o.mask)`, `if (o?.mask)`) stays a presence test.
+   */
+  protected condKind(e: ts.Expression): CondType {
+    const kind = this.types.condType(this.types.typeOf(e));
+    return kind === 'nullable' && !this.isPresenceTest(e) ? 'tensor' : kind;
+  }
+
+  protected isPresenceTest(e0: ts.Expression): boolean {
+    const t = this.t;
+    let e = skipOuter(t, e0);
+    for (;;) {
+      if (t.isIdentifier(e) || e.kind === t.SyntaxKind.ThisKeyword) return true;
+      if (t.isPropertyAccessExpression(e) || t.isElementAccessExpression(e)) { e = skipOuter(t, e.expression); continue; }
+      return false;
+    }
+  }
+
   protected report(ctx: Ctx | undefined, rule: Rule, node: ts.Node, message: string, related: readonly Related[] = []): ts.Diagnostic {
+    // one report per code and site (nested ifs can find the same return, a loop test several conversions)
+    const key = `${rule.code}:${node.getStart(this.sf)}:${node.getEnd()}`;
+    const seen = this.reported.get(key);
+    if (seen) return seen;
     const d = makeDiagnostic(this.t, rule, node, message, related);
+    this.reported.set(key, d);
     this.diagnostics.push(d);
     if (ctx && rule.severity === 'error') ctx.root.errors.push(d);
     return d;

@@ -134,6 +134,16 @@ export function varDeclarations(t: TS, stmts: readonly ts.Statement[]): ts.Varia
   return out;
 }
 
+/**
+ * The variable an identifier refers to. For the shorthand `{ a }` (an object literal or a
+ * destructuring-assignment target) that is the variable `a`, not the property the checker returns.
+ */
+export function refSymbol(t: TS, checker: ts.TypeChecker, id: ts.Identifier): ts.Symbol | undefined {
+  const p = id.parent;
+  if (p && t.isShorthandPropertyAssignment(p) && p.name === id) return checker.getShorthandAssignmentValueSymbol(p);
+  return checker.getSymbolAtLocation(id);
+}
+
 /** Whether an identifier occurrence only writes its variable (`x = …`, destructuring targets, `for (x of …)`). */
 export function isWriteOnly(t: TS, id: ts.Identifier): boolean {
   let n: ts.Node = id;
@@ -180,6 +190,18 @@ function assignsAtTop(t: TS, e: ts.Expression, sym: ts.Symbol, checker: ts.TypeC
   if (e.operatorToken.kind === t.SyntaxKind.EqualsToken && t.isIdentifier(e.left)) {
     return checker.getSymbolAtLocation(e.left) === sym;
   }
+  if (e.operatorToken.kind === t.SyntaxKind.EqualsToken && (t.isObjectLiteralExpression(e.left) || t.isArrayLiteralExpression(e.left))) {
+    // a destructuring assignment: `[a, b] = …`, `({ a, b: c } = …)` (a target with a default counts too)
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if (t.isIdentifier(n) && isWriteOnly(t, n) && refSymbol(t, checker, n) === sym) { found = true; return; }
+      if (t.isShorthandPropertyAssignment(n) && refSymbol(t, checker, n.name) === sym) { found = true; return; }
+      t.forEachChild(n, visit);
+    };
+    visit(e.left);
+    return found;
+  }
   return false;
 }
 
@@ -213,7 +235,7 @@ export class References {
         if ((t.isPropertyAccessExpression(p) && p.name === n) || (t.isPropertyAssignment(p) && p.name === n) ||
             (t.isBindingElement(p) && p.propertyName === n) || (t.isMethodDeclaration(p) && p.name === n) ||
             (t.isPropertyDeclaration(p) && p.name === n) || t.isLabeledStatement(p) || t.isBreakOrContinueStatement(p)) return;
-        const sym = t.isShorthandPropertyAssignment(p) ? checker.getShorthandAssignmentValueSymbol(p) : checker.getSymbolAtLocation(n);
+        const sym = refSymbol(t, checker, n);
         if (!sym) return;
         let list = this.bySymbol.get(sym);
         if (!list) { list = []; this.bySymbol.set(sym, list); }

@@ -61,6 +61,8 @@ export type Plan =
   | { readonly kind: 'ifReturn'; readonly absorb?: Absorb; readonly restore: readonly string[]; readonly site: string }
   /** A condition kept as JS but guarded: `controlFlow.truth(cond, site, reason)`. */
   | { readonly kind: 'truth'; readonly reason: string; readonly site: string }
+  /** An expression JS tests for truth, wrapped: `controlFlow.truth(e, site, reason)`. */
+  | { readonly kind: 'guard'; readonly reason: string; readonly site: string }
   /** `c ? a : b` → `controlFlow.ifExp(c, () => a, () => b, site)`. */
   | { readonly kind: 'ifExp'; readonly site: string }
   /** `a && b` / `a || b` → `controlFlow.and(a, () => b)` / `controlFlow.or(a, () => b)`. */

@@ -10,7 +10,7 @@ import type * as ts from 'typescript';
 import type { JitRoot, TS } from './model';
 import { skipOuter, STATIC_TENSOR_MEMBERS, CONVERTING_TENSOR_MEMBERS, type TensorjitApi } from './api';
 import type { TypeInfo } from './types';
-import { isFunctionLike, isWrite, walk } from './flow';
+import { isFunctionLike, isWrite, refSymbol, walk } from './flow';
 
 /** One reason a value is traced. */
 export interface Dep {
@@ -81,7 +81,7 @@ export class Provenance {
     if (fn.body) {
       walk(t, fn.body, (n) => {
         if (t.isIdentifier(n) && isWrite(t, n)) {
-          const sym = checker.getSymbolAtLocation(n);
+          const sym = refSymbol(t, checker, n);
           if (!sym) return;
           let list = this.assignments.get(sym);
           if (!list) { list = []; this.assignments.set(sym, list); }

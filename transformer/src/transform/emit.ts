@@ -200,6 +200,10 @@ export function rewriteFile(t: TS, context: ts.TransformationContext, sf: ts.Sou
     if (t.isIfStatement(node)) return emitIf(node, []);
     const o = orig(node);
     const plan = analysis.plans.get(o);
+    if (plan?.kind === 'guard' && t.isExpression(node)) {
+      const inner = t.visitEachChild(node, visitor, context);
+      return call('controlFlow', 'truth', [inner, str(plan.site), str(plan.reason)], node);
+    }
     if (plan?.kind === 'truth' && (t.isWhileStatement(node) || t.isDoStatement(node) || t.isForStatement(node))) {
       const guard = (e: ts.Expression) => call('controlFlow', 'truth', [t.visitNode(e, visitor, t.isExpression)!, str(plan.site), str(plan.reason)], e);
       const body = t.visitNode(node.statement, visitor, t.isStatement)!;
@@ -220,6 +224,12 @@ export function rewriteFile(t: TS, context: ts.TransformationContext, sf: ts.Sou
     if (t.isBinaryExpression(node) && plan && (plan.kind === 'and' || plan.kind === 'or')) {
       const l = t.visitNode(node.left, visitor, t.isExpression)!;
       const r = t.visitNode(node.right, visitor, t.isExpression)!;
+      const k = node.operatorToken.kind;
+      if (k === t.SyntaxKind.AmpersandAmpersandEqualsToken || k === t.SyntaxKind.BarBarEqualsToken) {
+        // `m &&= u` → `m = controlFlow.and(m, () => u)` (the analysis only plans this for a variable `m`)
+        const read = f.createIdentifier(t.idText(skipOuter(t, node.left) as ts.Identifier));
+        return withRange(f.createAssignment(l, call('controlFlow', plan.kind, [read, thunk(r)], node)), node);
+      }
       return withRange(call('controlFlow', plan.kind, [l, thunk(r)], node), node);
     }
     if (t.isPrefixUnaryExpression(node) && plan?.kind === 'not') {

@@ -5,7 +5,7 @@
  * drive JS control flow at trace time (ΦML's NumPy constants).
  */
 import { Shape, channel, concatShapes } from './shape';
-import { type DType, type TypedArray, allocate, checkDType, dtypeOfArray, isTypedArray, FLOAT } from './dtype';
+import { type DType, type TypedArray, allocate, checkDType, dtypeOfArray, isTypedArray, isInt, FLOAT } from './dtype';
 import { Tensor } from './tensor';
 import { TensorDataError, ShapeError } from './errors';
 import { currentTrace } from './trace/trace';
@@ -13,19 +13,28 @@ import { toInt64, convertData } from './eager/kernels';
 import { bind } from './ops/registry';
 import { random } from './ops/random';
 import { stack as stackPrim } from './ops/structure';
+import { checkFinite, checkOptions, describeValue, isPlainObject } from './validate';
 
 export interface DTypeOption { dtype?: DType }
 export type TensorData = number | bigint | boolean | Tensor | TypedArray | readonly TensorData[];
 
 type ShapesAndOptions = (Shape | DTypeOption)[];
 
-function splitOptions<O extends object>(args: readonly (Shape | O)[]): { shapes: Shape[]; options: O } {
+/**
+ * Shapes followed by an optional options record. An unknown option name is an error: a record
+ * such as `zeros({ x: 2 })` is a dim given without its shape constructor, not options.
+ */
+function splitOptions<O extends object>(args: readonly (Shape | O)[], fn: string, allowed: readonly string[]): { shapes: Shape[]; options: O } {
   const shapes: Shape[] = [];
   let options = {} as O;
+  const what = `shapes (e.g. spatial({ x: 4 })) and an optional last { ${allowed.join(', ')} } object`;
   args.forEach((a, i) => {
     if (a instanceof Shape) shapes.push(a);
-    else if (a && typeof a === 'object' && i === args.length - 1) options = a;
-    else throw new TensorDataError(`Expected shapes (e.g. spatial({ x: 4 })) and an optional last { dtype } object, got ${describe(a)} at position ${i + 1}`);
+    else if (isPlainObject(a) && i === args.length - 1) {
+      checkOptions(fn, a, allowed, (m) => new TensorDataError(m), (k, v) =>
+        (typeof v === 'number' ? `A dim is given with a shape constructor: spatial({ ${k}: ${JSON.stringify(v)} }) or channel({ ${k}: ${JSON.stringify(v)} })` : ''));
+      options = a;
+    } else throw new TensorDataError(`${fn}: expected ${what}, got ${describeValue(a)} at position ${i + 1}`);
   });
   return { shapes, options };
 }
@@ -57,7 +66,7 @@ export function wrap(data: TensorData, ...shapesAndOptions: ShapesAndOptions): T
 }
 
 function fromData(data: TensorData, args: ShapesAndOptions, fn: string): Tensor {
-  const { shapes, options } = splitOptions<DTypeOption>(args);
+  const { shapes, options } = splitOptions<DTypeOption>(args, fn, ['dtype']);
   const dtype = options.dtype === undefined ? undefined : checkDType(options.dtype);
   const given = concatShapes(...shapes);
   if (data instanceof Tensor) {
@@ -66,6 +75,7 @@ function fromData(data: TensorData, args: ShapesAndOptions, fn: string): Tensor 
     }
     if (dtype === undefined || dtype === data.dtype) return data;
     if (!data.available) throw data._tracerError(`convert with ${fn}`);
+    checkRange(data._data!, dtype, fn);
     return Tensor._concrete(data.shape, dtype, convertData(data._data!, data.dtype, dtype));
   }
   if (isTypedArray(data)) return fromTypedArray(data, given, dtype, fn);
@@ -98,6 +108,7 @@ function fromTypedArray(data: TypedArray, given: Shape, dtype: DType | undefined
     throw new TensorDataError(`${fn}: shape ${shape} has ${shape.volume} elements but the data has ${data.length}`);
   }
   const target = dtype ?? natural;
+  if (target !== natural) checkRange(data, target, fn);
   return Tensor._concrete(shape, target, target === natural ? data : convertData(data, natural, target));
 }
 
@@ -146,8 +157,36 @@ function nameDims(sizes: number[], given: Shape, fn: string): Shape {
   return shape;
 }
 
+const INT_RANGE = {
+  int32: { lo: -(2 ** 31), hi: 2 ** 31 - 1, blo: -(2n ** 31n), bhi: 2n ** 31n - 1n, wider: "{ dtype: 'int64' } or a float dtype" },
+  int64: { lo: -(2 ** 63), hi: 2 ** 63, blo: -(2n ** 63n), bhi: 2n ** 63n - 1n, wider: "a float dtype ('float64')" },
+} as const;
+
+/**
+ * Refuses values that an int dtype cannot hold: NaN, ±inf, and values beyond its range (which
+ * would silently wrap). Creation is where data enters, so this is where it is checked; fractions
+ * truncate toward zero like a cast.
+ */
+function checkRange(values: ArrayLike<unknown>, dtype: DType, fn: string, what = 'the data'): void {
+  if (dtype !== 'int32' && dtype !== 'int64') return;
+  const r = INT_RANGE[dtype];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const at = values.length > 1 ? ` at flat index ${i} of ${what}` : ` in ${what}`;
+    if (typeof v === 'bigint') {
+      if (v < r.blo || v > r.bhi) throw new TensorDataError(`${fn}: ${v}n${at} is out of range for ${dtype} (${r.blo} to ${r.bhi}); use ${r.wider}`);
+    } else if (typeof v === 'number') {
+      if (!Number.isFinite(v)) throw new TensorDataError(`${fn}: ${v}${at} cannot be stored as ${dtype} (ints have no NaN or infinity); use a float dtype, or replace it first (math.where(math.isFinite(t), t, 0))`);
+      const t = Math.trunc(v);
+      // int64: 2^63 itself is the first number beyond the range (the float64 nearest to 2^63 - 1 is 2^63)
+      if (t < r.lo || (dtype === 'int64' ? t >= r.hi : t > r.hi)) throw new TensorDataError(`${fn}: ${v}${at} is out of range for ${dtype} (${r.blo} to ${r.bhi}); use ${r.wider}`);
+    }
+  }
+}
+
 function valuesTo(values: unknown[], kind: Kind, dtype: DType, fn: string): TypedArray {
   const n = values.length;
+  checkRange(values, dtype, fn);
   if (dtype === 'int64') {
     if (kind === 'bigint') return BigInt64Array.from(values as bigint[]);
     return toInt64((values as (number | boolean)[]).map(Number));
@@ -158,11 +197,7 @@ function valuesTo(values: unknown[], kind: Kind, dtype: DType, fn: string): Type
   } else if (dtype === 'bool') {
     for (let i = 0; i < n; i++) out[i] = values[i] ? 1 : 0;
   } else if (dtype === 'int32') {
-    for (let i = 0; i < n; i++) {
-      const v = Number(values[i]);
-      if (!Number.isFinite(v)) throw new TensorDataError(`${fn}: ${v} cannot be stored as int32`);
-      out[i] = Math.trunc(v);
-    }
+    for (let i = 0; i < n; i++) out[i] = Math.trunc(Number(values[i]));
   } else {
     for (let i = 0; i < n; i++) out[i] = Number(values[i]);
   }
@@ -173,7 +208,7 @@ function valuesTo(values: unknown[], kind: Kind, dtype: DType, fn: string): Type
 // --- constants of a shape ---
 
 function filled(args: (Shape | DTypeOption)[], value: number, fn: string): Tensor {
-  const { shapes, options } = splitOptions<DTypeOption>(args);
+  const { shapes, options } = splitOptions<DTypeOption>(args, fn, ['dtype']);
   const shape = concatShapes(...shapes);
   if (!shape.isDefined) throw new ShapeError(`${fn}: every dim needs a size, got ${shape}`);
   const dtype = options.dtype === undefined ? FLOAT : checkDType(options.dtype);
@@ -198,13 +233,24 @@ export interface NormalOptions extends DTypeOption { mean?: number; std?: number
 export interface UniformOptions extends DTypeOption { low?: number; high?: number }
 
 function randomTensor(args: (Shape | NormalOptions | UniformOptions)[], dist: 'normal' | 'uniform', fn: string): Tensor {
-  const { shapes, options } = splitOptions<NormalOptions & UniformOptions>(args);
+  const names = dist === 'normal' ? ['dtype', 'mean', 'std'] : ['dtype', 'low', 'high'];
+  const { shapes, options } = splitOptions<NormalOptions & UniformOptions>(args, fn, names);
   const shape = concatShapes(...shapes);
   if (!shape.isDefined) throw new ShapeError(`${fn}: every dim needs a size, got ${shape}`);
   const dtype = options.dtype === undefined ? FLOAT : checkDType(options.dtype);
   if (dtype === 'bool') throw new TensorDataError(`${fn}: bool is not a random dtype; compare random numbers instead, e.g. math.randomUniform(s).lt(0.5)`);
-  const a = dist === 'normal' ? options.mean ?? 0 : options.low ?? 0;
-  const b = dist === 'normal' ? options.std ?? 1 : options.high ?? 1;
+  const bad = (m: string) => new TensorDataError(m);
+  const a = checkFinite(fn, names[1], (dist === 'normal' ? options.mean : options.low) ?? 0, bad);
+  const b = checkFinite(fn, names[2], (dist === 'normal' ? options.std : options.high) ?? 1, bad);
+  if (dist === 'normal' && b < 0) throw new TensorDataError(`${fn}: std must be >= 0, got ${b}`);
+  if (dist === 'uniform') {
+    if (a > b) throw new TensorDataError(`${fn}: low (${a}) is greater than high (${b}); values are drawn from [low, high), so give low <= high`);
+    if (isInt(dtype)) {
+      if (!Number.isInteger(a) || !Number.isInteger(b)) throw new TensorDataError(`${fn}: ${dtype} values need integer bounds, got low ${a}, high ${b}`);
+      if (a === b && shape.volume > 0) throw new TensorDataError(`${fn}: ${dtype} values from [${a}, ${b}) is an empty range; give high > low`);
+      checkRange([a, b - 1], dtype, fn, 'the bounds');
+    }
+  }
   return bind(random, [], { shape, dtype, dist, a, b });
 }
 
@@ -214,13 +260,16 @@ export function randomNormal(...shapesAndOptions: (Shape | NormalOptions)[]): Te
 export function randomUniform(...shapesAndOptions: (Shape | UniformOptions)[]): Tensor { return randomTensor(shapesAndOptions, 'uniform', 'math.randomUniform'); }
 
 function oneDim(dim: Shape, fn: string): { name: string; shape: Shape } {
-  if (!(dim instanceof Shape) || dim.rank !== 1) throw new ShapeError(`${fn}: expected one dim such as spatial({ x: 5 }), got ${dim}`);
+  if (!(dim instanceof Shape) || dim.rank !== 1) throw new ShapeError(`${fn}: expected one dim such as spatial({ x: 5 }), got ${dim instanceof Shape ? String(dim) : describeValue(dim)}`);
   return { name: dim.dims[0].name, shape: dim };
 }
 
 /** `n` evenly spaced float32 values from start to stop (inclusive) along `dim` (with its size). */
 export function linspace(start: number, stop: number, dim: Shape): Tensor {
   const { shape } = oneDim(dim, 'math.linspace');
+  const bad = (m: string) => new TensorDataError(m);
+  checkFinite('math.linspace', 'start', start, bad);
+  checkFinite('math.linspace', 'stop', stop, bad);
   const n = shape.dims[0].size;
   if (n === undefined) throw new ShapeError(`math.linspace: give the dim a size, e.g. spatial({ x: ${5} })`);
   const data = new Float32Array(n);
@@ -240,6 +289,13 @@ export function range(dim: Shape, startOrStop?: number, stop?: number, step = 1)
     end = shape.dims[0].size;
   } else if (stop === undefined) end = startOrStop;
   else { start = startOrStop; end = stop; }
+  const bad = (m: string) => new TensorDataError(m);
+  for (const [what, v] of [['start', start], ['stop', end], ['step', step]] as const) {
+    if (!Number.isInteger(checkFinite('math.range', what, v, bad))) {
+      throw new TensorDataError(`math.range makes int32 values: ${what} must be an integer, got ${v}; for fractional values use math.linspace(start, stop, dim)`);
+    }
+  }
+  checkRange([start, end - step], 'int32', 'math.range', 'the values');
   if (step === 0) throw new TensorDataError('math.range: step must not be 0');
   const n = Math.max(0, Math.ceil((end - start) / step));
   if (shape.dims[0].size !== undefined && shape.dims[0].size !== n) throw new ShapeError(`math.range: ${name} has size ${shape.dims[0].size} but the range has ${n} values`);
@@ -253,6 +309,8 @@ export function range(dim: Shape, startOrStop?: number, stop?: number, step = 1)
  * numbers, bigints (int64) or tensors (stacked). Stays concrete inside a trace, like `math.wrap`.
  */
 export function vec(components: Record<string, number | bigint | Tensor>, name = 'vector'): Tensor {
+  if (!isPlainObject(components)) throw new TensorDataError(`vec: give the components as a record, e.g. vec({ x: 1, y: 2 }); got ${describeValue(components)}`);
+  if (typeof name !== 'string') throw new TensorDataError(`vec: the dim name must be a string such as 'vector', got ${describeValue(name)}`);
   const labels = Object.keys(components);
   if (labels.length === 0) throw new TensorDataError('vec: give at least one component, e.g. vec({ x: 1, y: 2 })');
   const values = Object.values(components);

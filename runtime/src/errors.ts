@@ -42,3 +42,11 @@ export class CompiledRunError extends Error {
 export class DeviceError extends Error {
   override name = 'DeviceError';
 }
+
+/**
+ * A configuration value outside its allowed range: an environment variable such as
+ * `TENSORJIT_THREADS=-3`. Names the variable, the value and what is allowed.
+ */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

@@ -10,3 +10,5 @@ export { jitStateOf } from './jit/function';
 export { parseParams } from './jit/params';
 export { float32Text, pythonFloatRepr, formatFixed, formatExp } from './format';
 export { traceSubgraph, evalGraph, type ClosedGraph } from './trace/subgraph';
+export { workerSessionCount } from './session/async';
+export { pooledCount, maxSessions } from './session/pool';

@@ -13,6 +13,7 @@ import * as red from './ops/reduce';
 import * as mv from './ops/structure';
 import { dot as dotPrim } from './ops/linalg';
 import { wrap } from './create';
+import { checkOptions, describeValue, isPlainObject } from './validate';
 
 /** A tensor or a JS value that becomes one (numbers are weak: they adopt the tensor's dtype). */
 export type TensorLike = Tensor | number | bigint | boolean;
@@ -103,7 +104,7 @@ export function cast(x: TensorLike, dtype: DType): Tensor {
 /** Dims to reduce: all non-batch dims by default, else names (`'x'`, `'x,y'`, `['x']`) or a Shape. */
 function reduceDims(t: Tensor, dims: DimSelection | undefined, fn: string): string[] {
   if (dims === undefined) return t.shape.nonBatch.names;
-  const names = selectionNames(dims);
+  const names = selectionNames(dims, fn);
   for (const n of names) if (!t.shape.has(n)) throw new ShapeError(`${fn}: unknown dimension '${n}': ${t.shape} has ${t.shape.rank ? t.shape.names.map((x) => `'${x}'`).join(', ') : 'no dims'}`);
   return names;
 }
@@ -167,6 +168,7 @@ export function renameDims(x: Tensor, dims: DimSelection | Record<string, string
 /** Adds dims (values repeat along them). Dims already present must match. */
 export function expand(x: TensorLike, ...shapes: Shape[]): Tensor {
   const t = asTensor(x);
+  shapes.forEach((sh, i) => { if (!(sh instanceof Shape)) throw new ShapeError(`expand: expected shapes such as spatial({ x: 3 }), got ${describeValue(sh)} at position ${i + 2}`); });
   const target = broadcastShapes([t.shape, ...shapes]);
   if (!target.isDefined) throw new ShapeError(`expand: every new dim needs a size, got ${target}`);
   return target.key === t.shape.key ? t : bind(mv.expand, [t], { shape: target });
@@ -190,6 +192,8 @@ export function packDims(x: Tensor, dims: DimSelection, packed: Shape): Tensor {
 
 /** Splits one dim into several (row-major): `unpackDim(t, 'points', spatial({ x: 4, y: 3 }))`. One size may be omitted. */
 export function unpackDim(x: Tensor, dim: string, unpacked: Shape): Tensor {
+  if (typeof dim !== 'string') throw new ShapeError(`unpackDim: name the dim to split as a string, got ${describeValue(dim)}`);
+  if (!(unpacked instanceof Shape)) throw new ShapeError(`unpackDim: expected the new dims as a shape such as spatial({ x: 4, y: 3 }), got ${describeValue(unpacked)}`);
   const n = x.shape.size(dim);
   const unknown = unpacked.dims.filter((d) => d.size === undefined);
   let target = unpacked;
@@ -214,6 +218,7 @@ export function stack(values: readonly TensorLike[] | Record<string, TensorLike>
   let d: Dim = dim.dims[0];
   let list: TensorLike[];
   if (Array.isArray(values)) list = values.slice();
+  else if (!isPlainObject(values)) throw new ShapeError(`stack: expected an array of tensors or a record { a: t1, b: t2 }, got ${describeValue(values)}`);
   else {
     list = Object.values(values);
     d = { ...d, size: list.length, labels: Object.keys(values) };
@@ -225,6 +230,8 @@ export function stack(values: readonly TensorLike[] | Record<string, TensorLike>
 
 /** Joins tensors along an existing dim. */
 export function concat(values: readonly Tensor[], dim: string | Shape): Tensor {
+  if (!Array.isArray(values)) throw new ShapeError(`concat: expected an array of tensors, got ${describeValue(values)}`);
+  if (typeof dim !== 'string' && !(dim instanceof Shape)) throw new ShapeError(`concat: name the dim to join along ('x' or spatial('x')), got ${describeValue(dim)}`);
   const name = typeof dim === 'string' ? dim : dim.dims[0]?.name;
   if (!name) throw new ShapeError('concat: name the dim to join along');
   if (values.length === 0) throw new ShapeError('concat: nothing to concatenate');
@@ -238,6 +245,7 @@ export type Selection = Record<string, number | readonly [number, number] | read
 /** Selects by dim name: `get(t, { x: [1, 5] })`, `get(t, { x: 2 })`, `get(t, { vector: 'x' })`. */
 export function get(x: Tensor, sel: Selection): Tensor {
   let t = x;
+  if (!isPlainObject(sel)) throw new ShapeError(`get: select by dim name, e.g. t.get({ x: 2 }) or t.get({ x: [1, 5] }); got ${describeValue(sel)}`);
   for (const [name, s] of Object.entries(sel)) {
     if (!t.shape.has(name)) throw new ShapeError(`get: unknown dimension '${name}': ${x.shape} has ${x.shape.names.map((n) => `'${n}'`).join(', ') || 'no dims'}`);
     const d = t.shape.dim(name);
@@ -256,7 +264,7 @@ export function get(x: Tensor, sel: Selection): Tensor {
       const single = typeof s === 'string' && items.length === 1;
       t = bind(mv.gather, [t], { dim: name, indices, drop: single });
     } else {
-      const arr = s as readonly number[];
+      const arr = checkSlice(s, name);
       const step = arr[2] ?? 1;
       if (step === 0) throw new ShapeError(`get: step must not be 0 (dim ${name})`);
       const start = clampIndex(arr[0], size, step), stop = clampIndex(arr[1], size, step);
@@ -265,6 +273,20 @@ export function get(x: Tensor, sel: Selection): Tensor {
     }
   }
   return t;
+}
+
+/** A slice `[start, stop]` / `[start, stop, step]` with integer bounds (undefined: open end). */
+function checkSlice(s: unknown, name: string): readonly (number | undefined)[] {
+  if (!Array.isArray(s) || s.length < 1 || s.length > 3) {
+    throw new ShapeError(`get: the selection along '${name}' must be an index (2), a slice ([1, 5] or [1, 5, 2]) or item names ('x'); got ${describeValue(s)}`);
+  }
+  const what = ['start', 'stop', 'step'];
+  s.forEach((b, k) => {
+    if (b !== undefined && !Number.isInteger(b)) {
+      throw new ShapeError(`get: slice ${what[k]} along '${name}' must be an integer, got ${describeValue(b)}; slices are [start, stop) or [start, stop, step] with integers (negative ones count from the end)`);
+    }
+  });
+  return s;
 }
 
 function normIndex(i: number, size: number, name: string): number {
@@ -347,6 +369,7 @@ function stencilDims(x: Tensor, dims: DimSelection | undefined, fn: string): str
 
 /** Discrete Laplacian `Σ (t[i+1] - 2 t[i] + t[i-1]) / dx²` over the dims (default padding 'boundary', as ΦML). */
 export function laplace(x: Tensor, options: StencilOptions = {}): Tensor {
+  checkOptions('math.laplace', options, ['dims', 'padding', 'dx'], (m) => new TensorDataError(m));
   const { padding = 'boundary', dx = 1 } = options;
   const names = stencilDims(x, options.dims, 'math.laplace');
   let acc: Tensor | undefined;
@@ -365,6 +388,7 @@ export interface GradientOptions extends StencilOptions {
 
 /** Finite-difference gradient, components stacked along `gradientᶜ=x,y,…`. */
 export function spatialGradient(x: Tensor, options: GradientOptions = {}): Tensor {
+  checkOptions('math.spatialGradient', options, ['dims', 'padding', 'dx', 'difference', 'stackDim'], (m) => new TensorDataError(m));
   const { padding = 'boundary', dx = 1, difference = 'central' } = options;
   const names = stencilDims(x, options.dims, 'math.spatialGradient');
   const comps: Record<string, Tensor> = {};

@@ -7,6 +7,7 @@
  * `shape.nonBatch`) so that one name never means both (PhiML's `spatial(x)` ambiguity).
  */
 import { ShapeError } from './errors';
+import { describeValue } from './validate';
 
 export type DimKind = 'batch' | 'dual' | 'instance' | 'spatial' | 'channel';
 
@@ -176,9 +177,12 @@ export class Shape {
 /** Names given as `'x,y'`, `['x', 'y']` or a Shape. */
 export type DimSelection = string | readonly string[] | Shape;
 
-export function selectionNames(sel: DimSelection): string[] {
+export function selectionNames(sel: DimSelection, fn?: string): string[] {
   if (sel instanceof Shape) return sel.names;
   if (typeof sel === 'string') return splitNames(sel);
+  if (!Array.isArray(sel) || !sel.every((n) => typeof n === 'string')) {
+    throw new ShapeError(`${fn ? fn + ': e' : 'E'}xpected dim names ('x', 'x,y' or ['x', 'y']) or a Shape, got ${describeValue(sel)}`);
+  }
   return sel.slice();
 }
 
@@ -247,8 +251,17 @@ function construct(kind: DimKind, specs: (DimSpec | string)[]): Shape {
     const name = kind === 'dual' && !rawName.startsWith('~') ? '~' + rawName : rawName;
     if (!/^~?[A-Za-z_$][\w$]*$/.test(name)) throw new ShapeError(`Invalid dimension name '${rawName}': use an identifier such as 'x' or 'vector'`);
     if (value === undefined) dims.push({ name, kind, size: undefined });
-    else if (typeof value === 'number') dims.push({ name, kind, size: value });
-    else {
+    else if (typeof value === 'number') {
+      if (!Number.isInteger(value) || value < 0) throw new ShapeError(`${kind}({ ${rawName}: ${value} }): a size must be a non-negative integer, e.g. ${kind}({ ${rawName}: 3 })`);
+      dims.push({ name, kind, size: value });
+    } else {
+      if (typeof value !== 'string' && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
+        throw new ShapeError(`${kind}({ ${rawName}: … }): expected a size (a number such as 3) or item names ('a,b' or ['a', 'b']), got ${describeValue(value)}`);
+      }
+      // '3' is a size typed as text far more often than a one-item name
+      if (typeof value === 'string' && /^\s*[-+]?\d+(\.\d*)?\s*$/.test(value)) {
+        throw new ShapeError(`${kind}({ ${rawName}: ${JSON.stringify(value)} }): a size must be a number, not a string; write ${kind}({ ${rawName}: ${Number(value)} }) (item names are identifiers, e.g. 'x,y')`);
+      }
       const labels = typeof value === 'string' ? splitNames(value) : value.slice();
       if (labels.length === 0) throw new ShapeError(`Dimension '${rawName}': empty item names`);
       if (new Set(labels).size !== labels.length) throw new ShapeError(`Dimension '${rawName}': duplicate item names in ${labels.join(',')}`);
@@ -257,7 +270,9 @@ function construct(kind: DimKind, specs: (DimSpec | string)[]): Shape {
   };
   for (const spec of specs) {
     if (typeof spec === 'string') for (const n of splitNames(spec)) push(n, undefined);
-    else if (spec instanceof Shape) throw new ShapeError(`${kind}(...) takes names or { name: size } records; to filter a shape use shape.${kind}`);
+    else if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+      throw new ShapeError(`${kind}(...) takes dim names ('x,y') or records of sizes or item names ({ x: 64 }, { vector: 'x,y' }), got ${describeValue(spec)}`);
+    } else if (spec instanceof Shape) throw new ShapeError(`${kind}(...) takes names or { name: size } records; to filter a shape use shape.${kind}`);
     else for (const [n, v] of Object.entries(spec)) push(n, v);
   }
   return new Shape(dims);

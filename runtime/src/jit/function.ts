@@ -4,15 +4,17 @@
  * run the compiled model without running the body. See API.md "JIT" for the contract.
  */
 import * as fs from 'fs';
+import * as nodePath from 'path';
 import { Tensor } from '../tensor';
 import { Shape } from '../shape';
 import type { DType, TypedArray } from '../dtype';
-import { JitError, CompiledRunError } from '../errors';
+import { JitError, CompiledRunError, ConfigError, DeviceError, TensorDataError } from '../errors';
 import { Trace, currentTrace, withTrace, ForeignTracerError } from '../trace/trace';
 import { Var, formatGraph, type Atom, type Graph } from '../trace/ir';
 import { optimize } from '../trace/optimize';
 import { evalGraph } from '../trace/subgraph';
 import { lowerGraph, type LoweredModel } from '../onnx/lower';
+import { decodeModel } from '../onnx/proto';
 import { OrtSession, threadsFor, type IOSpec } from '../session/ort';
 import { deviceGeneration } from '../session/device';
 import { AsyncSession } from '../session/async';
@@ -20,6 +22,8 @@ import { parseParams, type ParamInfo } from './params';
 import { keyOf, auxKeyOf, treeKeyOf, describeTree, rebuild, objectKind } from './tree';
 import { currentBackend } from './backend';
 import { checkTransformed } from './untransformed';
+import { admit, leave, tick, maxSessions, type Pooled } from '../session/pool';
+import { checkOptions, describeValue, isPlainObject } from '../validate';
 
 /** Metadata the tensorjit transformer injects, so the runtime needs no source parsing. */
 export interface JitMeta {
@@ -47,6 +51,9 @@ export interface JitOptions {
    */
   readonly transformed?: boolean;
 }
+
+/** Every option name `jitCompile` / `@jit(...)` take: any other name is an error (a typo must not be ignored). */
+const JIT_OPTIONS: readonly (keyof JitOptions)[] = ['auxiliaryArgs', 'forgetTraces', 'name', 'meta', 'transformed'];
 
 /** What `fun.traces` lists: one entry per stored trace. */
 export interface TraceInfo {
@@ -93,25 +100,24 @@ interface Signature {
   readonly aux: ReadonlyMap<string, string>;
   readonly trees: ReadonlyMap<string, { key: string; text: string }>;
   readonly specs: readonly { shape: string; dtype: string }[];
+  /** Auxiliary values as text (for the retrace warning). */
+  readonly auxText: ReadonlyMap<string, string>;
 }
+
+/** One traced leaf of a stored trace, for saying what changed between traces. */
+interface LeafInfo { readonly param: string; readonly path: string; readonly shape: Shape; readonly dtype: DType }
 
 /** How outputs are rebuilt from the compiled run: a template mirroring the returned value. */
 type OutNode =
   | { k: 'out'; index: number; shape: Shape; dtype: DType }
   | { k: 'value'; value: unknown }
+  /** A concrete tensor returned by the body: each call gets its own copy (tensors are values). */
+  | { k: 'const'; shape: Shape; dtype: DType; data: TypedArray }
   | { k: 'array'; items: OutNode[] }
   | { k: 'object'; proto: object | null; keys: string[]; items: OutNode[] };
 
-let clock = 0;
-const withSessions = new Set<CompiledTrace>();
-
-function maxSessions(): number {
-  const n = Number(process.env.TENSORJIT_MAX_SESSIONS);
-  return Number.isInteger(n) && n > 0 ? n : 64;
-}
-
 /** One stored trace: the graph, its ONNX model and (lazily) an onnxruntime session. */
-class CompiledTrace {
+class CompiledTrace implements Pooled {
   session: OrtSession | undefined;
   lastUsed = 0;
   private readonly scratch: TypedArray[];
@@ -127,6 +133,7 @@ class CompiledTrace {
     readonly outputs: readonly IOSpec[],
     readonly plan: OutNode,
     readonly description: string,
+    readonly leafInfo: readonly LeafInfo[],
   ) {
     this.scratch = inputs.map((io) => (io.dtype === 'int64' ? new BigInt64Array(1) : new Float32Array(1)));
     this.feed = new Array(inputs.length);
@@ -142,7 +149,7 @@ class CompiledTrace {
     if (this.outputs.length === 0) return assemble(this.plan, []);
     let s = this.session;
     if (s === undefined || s.generation !== deviceGeneration()) s = this.load();
-    this.lastUsed = ++clock;
+    this.lastUsed = tick();
     const feed = this.fillFeed(leaves);
     let outs: TypedArray[];
     try {
@@ -184,14 +191,22 @@ class CompiledTrace {
     try {
       outs = await this.asyncSession.run(data);
     } catch (e) {
-      throw this.owner.runError(e, this, 'run');
+      const err = this.owner.runError(e, this, 'run');
+      // a model that cannot load in the worker will never run: the trace is not kept
+      if (!this.ranOnce && /could not load|Exception during initialization|Load model/i.test(String((e as Error)?.message))) this.owner.drop(this);
+      throw err;
     }
+    this.ranOnce = true;
     return assemble(this.plan, outs);
   }
+
+  /** Whether a call of this trace has succeeded (a trace whose model never loads is dropped). */
+  ranOnce = false;
 
   /** Creates the onnxruntime session (evicting the least recently used one beyond the limit). */
   load(): OrtSession {
     this.release();
+    maxSessions(); // a bad TENSORJIT_MAX_SESSIONS is refused before a session is built
     let session: OrtSession;
     try {
       const work = this.graph.eqns.reduce((acc, e) => acc + (e.out.shape.volume || 0), 0);
@@ -200,12 +215,7 @@ class CompiledTrace {
       throw this.owner.runError(e, this, 'load');
     }
     this.session = session;
-    withSessions.add(this);
-    if (withSessions.size > maxSessions()) {
-      let oldest: CompiledTrace | undefined;
-      for (const c of withSessions) if (c !== this && (!oldest || c.lastUsed < oldest.lastUsed)) oldest = c;
-      oldest?.release();
-    }
+    admit(this);
     return session;
   }
 
@@ -214,8 +224,10 @@ class CompiledTrace {
       this.session.release();
       this.session = undefined;
     }
-    withSessions.delete(this);
+    leave(this);
   }
+
+  evict(): void { this.release(); }
 
   /** Releases the main-thread session and the worker's copy. */
   dispose(): void {
@@ -242,6 +254,7 @@ function assemble(node: OutNode, outs: readonly TypedArray[]): unknown {
   switch (node.k) {
     case 'out': return Tensor._concrete(node.shape, node.dtype, outs[node.index]);
     case 'value': return node.value;
+    case 'const': return Tensor._concrete(node.shape, node.dtype, node.data.slice());
     case 'array': return node.items.map((n) => assemble(n, outs));
     case 'object': {
       const o = Object.create(node.proto);
@@ -261,6 +274,7 @@ export class JitState {
   readonly aux: ReadonlySet<string>;
   readonly entries = new Map<string, CompiledTrace>();
   private warnedJs = false;
+  private warnedRetrace = false;
 
   constructor(
     readonly fn: (...args: any[]) => any,
@@ -329,12 +343,16 @@ export class JitState {
     if (currentTrace() !== undefined) return this.inline(thisArg, args, values);
     const leaves: unknown[] = [];
     const key = this.keyOf(values, leaves);
-    const entry = this.entries.get(key) ?? this.traceNew(values, key, thisArg, true);
+    const entry = this.entries.get(key) ?? this.traceNew(values, key, thisArg, true, true);
     return entry.run(leaves);
   }
 
-  /** Traces the body for a new signature and stores the trace (nothing is stored if it fails). */
-  traceNew(values: readonly unknown[], key: string, thisArg: unknown, compile: boolean): CompiledTrace {
+  /**
+   * Traces the body for a new signature and stores the trace. Nothing is stored if it fails:
+   * with `load`, that includes a model onnxruntime refuses to load (e.g. an int `mod` by a
+   * constant 0), so no call can ever hit a trace that cannot run.
+   */
+  traceNew(values: readonly unknown[], key: string, thisArg: unknown, compile: boolean, load = false): CompiledTrace {
     const reason = this.entries.size > 0 ? this.reason(values) : '';
     const trace = new Trace(this.name, currentTrace());
     const inputs: IOSpec[] = [];
@@ -346,6 +364,7 @@ export class JitState {
       return n;
     };
     const descr: string[] = [];
+    const leafInfo: LeafInfo[] = [];
     const callArgs: unknown[] = [];
     let tracedThis = thisArg;
     this.params.forEach((p, i) => {
@@ -362,6 +381,7 @@ export class JitState {
           const name = unique(path);
           inputs.push({ name, dims: spec.shape.sizes as number[], dtype: spec.dtype });
           descr.push(`${path}: ${spec.shape} ${spec.dtype}`);
+          leafInfo.push({ param: p.name, path, shape: spec.shape, dtype: spec.dtype });
           return trace.input(spec.shape, spec.dtype, [path], spec.weak);
         });
       }
@@ -374,6 +394,8 @@ export class JitState {
     let result: unknown;
     try {
       result = withTrace(trace, () => this.fn.apply(tracedThis, callArgs));
+    } catch (e) {
+      throw this.explainBodyError(e, values);
     } finally {
       trace.closed = true;
     }
@@ -391,26 +413,105 @@ export class JitState {
     };
     const plan = this.outputPlan(result, 'output', trace, outputs, outSpecs, outName, 0);
     const graph = optimize(trace.graph(outputs));
-    const entry = new CompiledTrace(this, key, this.signatureOf(values), graph, inputs, outSpecs, plan, descr.join(', '));
+    const entry = new CompiledTrace(this, key, this.signatureOf(values), graph, inputs, outSpecs, plan, descr.join(', '), leafInfo);
     if (compile) void entry.lowered; // lowering errors surface now, before anything is stored
+    let deferred: unknown;
+    if (load && outSpecs.length > 0) {
+      try {
+        entry.load();
+      } catch (e) {
+        // the device or the configuration failed, not the model: the trace is kept and the
+        // session retried on the next call; a model that cannot load is never stored
+        if (e instanceof DeviceError || e instanceof ConfigError) deferred = e;
+        else { entry.dispose(); throw e; }
+      }
+    }
+    const warn = !this.warnedRetrace && this.entries.size + 1 >= TRACE_WARNING_AT;
+    let previous: CompiledTrace | undefined;
+    if (warn) for (const e of this.entries.values()) previous = e;
     if (this.forget) this.forgetTraces();
     this.entries.set(key, entry);
-    if (this.entries.size >= TRACE_WARNING_AT) {
+    if (warn && this.entries.size >= TRACE_WARNING_AT) {
+      this.warnedRetrace = true; // once per function: a warning per trace would flood the log
+      const changed = previous ? this.describeChange(previous, entry) : '';
       process.emitWarning(
         `tensorjit: the jit function '${this.name}' was traced ${this.entries.size} times.\n` +
           'Performing many traces may be slow and use much memory.\n' +
           'Re-tracing occurs when the structure of the arguments, the shapes or dtypes of traced tensors, or the values of auxiliary arguments change.\n' +
-          `Set { forgetTraces: true } to keep only the newest trace. Tracing reason: ${reason}`,
+          `Set { forgetTraces: true } to keep only the newest trace. Tracing reason: ${reason}` +
+          (changed ? `\nChanged since the previous trace: ${changed}` : '') +
+          '\n(This warning is shown once per function.)',
         'RuntimeWarning',
       );
     }
+    if (deferred !== undefined) throw deferred;
     return entry;
+  }
+
+  /** What differs between two traces' arguments, by argument name: `argument 'x' changed shape: (xˢ=9) → (xˢ=10)`. */
+  describeChange(a: CompiledTrace, b: CompiledTrace): string {
+    const sa = a.signature, sb = b.signature;
+    const out: string[] = [];
+    const arg = (p: string) => (this.aux.has(p) ? `auxiliary argument '${p}'` : `argument '${p}'`);
+    for (const p of sb.passed) if (!sa.passed.includes(p)) out.push(`${arg(p)} was not passed before`);
+    for (const p of sa.passed) if (!sb.passed.includes(p)) out.push(`${arg(p)} is not passed any more`);
+    for (const p of sb.passed) {
+      if (!sa.passed.includes(p)) continue;
+      if (this.aux.has(p)) {
+        if (sa.aux.get(p) !== sb.aux.get(p)) out.push(`${arg(p)} changed value: ${sa.auxText.get(p)} → ${sb.auxText.get(p)}`);
+        continue;
+      }
+      const ta = sa.trees.get(p)!, tb = sb.trees.get(p)!;
+      if (ta.key !== tb.key) { out.push(`${arg(p)} changed structure: ${ta.text} → ${tb.text}`); continue; }
+      const la = a.leafInfo.filter((l) => l.param === p), lb = b.leafInfo.filter((l) => l.param === p);
+      lb.forEach((l, i) => {
+        const o = la[i];
+        if (!o) return;
+        const where = l.path === p ? arg(p) : `${arg(p)} (${l.path})`;
+        if (!o.shape.equals(l.shape)) out.push(`${where} changed shape: ${o.shape} → ${l.shape}`);
+        if (o.dtype !== l.dtype) out.push(`${where} changed dtype: ${o.dtype} → ${l.dtype}`);
+      });
+    }
+    return out.length > 4 ? `${out.slice(0, 4).join('; ')} (and ${out.length - 4} more)` : out.join('; ');
+  }
+
+  /**
+   * A TypeError from the body while some argument is a string, boolean, null or missing is almost
+   * always that argument's fault (`x.mul is not a function`): say which argument and what it takes.
+   */
+  private explainBodyError(e: unknown, values: readonly unknown[]): unknown {
+    // a raw TypeError of the body, or an op refusing a string / null operand (`x.mul('abc')`)
+    if (!(e instanceof TypeError) && !(e instanceof TensorDataError && e.message.startsWith('Expected a tensor or a number'))) return e;
+    const notes: string[] = [];
+    this.params.forEach((p, i) => {
+      if (this.aux.has(p.name) || (this.isMethod && i === 0)) return;
+      const v = values[i];
+      if (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'symbol' || v === null) notes.push(`argument '${p.name}' is ${describeValue(v)}`);
+      else if (v === undefined && !p.hasDefault && !p.rest) notes.push(`argument '${p.name}' was not passed (undefined)`);
+    });
+    if (!notes.length) return e;
+    const err = new JitError(
+      `${this.name}: tracing failed with ${e.name}: ${e.message}\n  ${notes.join('\n  ')}\n` +
+        '  A jit function traces tensors, JS numbers and bigints (and arrays or objects of them); strings, booleans and null ' +
+        'are passed to the body as they are. Pass every parameter, as a tensor (math.tensor(...)) where the body computes with it, ' +
+        'or list the parameter in auxiliaryArgs if the body uses it as a JS value.',
+    );
+    (err as { cause?: unknown }).cause = e;
+    return err;
+  }
+
+  /** Removes a stored trace and releases its sessions (a trace whose model turned out not to load). */
+  drop(entry: CompiledTrace): void {
+    if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
+    entry.dispose();
   }
 
   private outputPlan(v: unknown, path: string, trace: Trace, outputs: Atom[], specs: IOSpec[], name: (p: string) => string, depth: number): OutNode {
     if (depth > 64) throw new JitError(`${this.name} returned a value that is too deep or cyclic`);
     if (v instanceof Tensor) {
-      if (!v._tracer) return { k: 'value', value: v }; // a constant: returned as is, no graph output
+      // a constant: no graph output; every call returns a fresh copy, so mutating one result's
+      // .data cannot change the next call's (one copy of a constant, only when one is returned)
+      if (!v._tracer) return { k: 'const', shape: v.shape, dtype: v.dtype, data: v._data! };
       if (v._tracer.trace !== trace) {
         throw new JitError(`${this.name} returned a traced value of '${v._tracer.trace.fnName}' from another trace; return values computed from this function's arguments`);
       }
@@ -452,11 +553,12 @@ export class JitState {
     const aux = new Map<string, string>();
     const trees = new Map<string, { key: string; text: string }>();
     const specs: { shape: string; dtype: string }[] = [];
+    const auxText = new Map<string, string>();
     this.params.forEach((p, i) => {
       const v = values[i];
       if (v === undefined) return;
       passed.push(p.name);
-      if (this.aux.has(p.name)) { aux.set(p.name, auxKeyOf(v)); return; }
+      if (this.aux.has(p.name)) { aux.set(p.name, auxKeyOf(v)); auxText.set(p.name, valueText(v)); return; }
       const leaves: unknown[] = [];
       keyOf(v, leaves);
       trees.set(p.name, { key: treeKeyOf(v), text: describeTree(v) });
@@ -465,7 +567,7 @@ export class JitState {
         specs.push({ shape: s.shape.key, dtype: s.dtype + (s.weak ? 'w' : '') });
       }
     });
-    return { passed, aux, trees, specs };
+    return { passed, aux, trees, specs, auxText };
   }
 
   /** Why a call with these arguments would trace, compared with every stored trace ('' = it would not). */
@@ -515,9 +617,9 @@ export class JitState {
 
   /** Wraps an onnxruntime failure with the function, and the op and user line that emitted the failing node. */
   runError(e: unknown, entry: CompiledTrace, phase: 'run' | 'load'): Error {
-    if (!(e instanceof Error) || e.name === 'DeviceError') return e as Error;
+    if (!(e instanceof Error) || e.name === 'DeviceError' || e.name === 'ConfigError') return e as Error;
     const msg = e.message;
-    const m = /\be(\d+)_([A-Za-z]+)_\d+/.exec(msg);
+    const m = /\be(\d+)_([A-Za-z]+)_\d+/.exec(msg) ?? kernelNode(msg, entry);
     let where = '';
     if (m) {
       const eqn = entry.graph.eqns[Number(m[1])];
@@ -527,8 +629,43 @@ export class JitState {
       }
     }
     const what = phase === 'load' ? 'could not load the compiled model of' : 'failed while running';
-    return new CompiledRunError(`onnxruntime ${what} jit function '${this.name}'${where}: ${msg.split('\n')[0]}`, e);
+    const fix = /(modulo|divide|division) by zero/i.test(msg) ? ' (an integer divisor is 0; guard it, e.g. math.where(b.eq(0), 1, b), or use float values)' : '';
+    return new CompiledRunError(`onnxruntime ${what} jit function '${this.name}'${where}: ${msg.split('\n')[0]}${fix}`, e);
   }
+}
+
+/**
+ * A kernel that refuses its node while the session loads (`onnxruntime::Mod::Mod(...) Integer
+ * modulo by zero`) names its op type but not the node: find the node of that type in the model.
+ */
+function kernelNode(msg: string, entry: CompiledTrace): [string, string, string] | null {
+  const op = /onnxruntime::(\w+)::\1\(/.exec(msg)?.[1];
+  if (!op) return null;
+  try {
+    for (const n of decodeModel(entry.lowered.bytes).graph.node ?? []) {
+      const m = n.opType === op ? /^e(\d+)_/.exec(n.name ?? '') : null;
+      if (m) return [n.name!, m[1], op];
+    }
+  } catch { /* no better location */ }
+  return null;
+}
+
+/** An auxiliary value as text, with its values (for saying what changed), cut at 60 characters. */
+function valueText(v: unknown): string {
+  const text = (x: unknown, depth: number): string => {
+    if (x instanceof Tensor) return String(x);
+    if (typeof x === 'string') return JSON.stringify(x);
+    if (typeof x === 'bigint') return `${x}n`;
+    if (x === null || typeof x !== 'object' || depth > 3) return typeof x === 'function' ? `function ${x.name || '(anonymous)'}` : String(x);
+    if (x instanceof Shape) return String(x);
+    if (Array.isArray(x)) return `[${x.map((y) => text(y, depth + 1)).join(', ')}]`;
+    const kind = objectKind(x);
+    if (kind === 'opaque') return describeTree(x);
+    const body = Object.keys(x).map((k) => `${k}: ${text((x as any)[k], depth + 1)}`).join(', ');
+    return kind === 'plain' ? `{ ${body} }` : `${x.constructor.name} { ${body} }`;
+  };
+  const t = text(v, 0);
+  return t.length > 60 ? t.slice(0, 57) + '...' : t;
 }
 
 function describeAux(v: unknown): string {
@@ -548,6 +685,7 @@ function assembleTensors(node: OutNode, outs: readonly Tensor[]): unknown {
   switch (node.k) {
     case 'out': return outs[node.index];
     case 'value': return node.value;
+    case 'const': return Tensor._concrete(node.shape, node.dtype, node.data.slice());
     case 'array': return node.items.map((n) => assembleTensors(n, outs));
     case 'object': {
       const o = Object.create(node.proto);
@@ -568,6 +706,52 @@ function normaliseAux(aux: JitOptions['auxiliaryArgs'], fnName: string): string[
 export function jitStateOf(f: unknown): JitState | undefined {
   return typeof f === 'function' ? (f as any)[JIT_STATE] : undefined;
 }
+
+/**
+ * Checked before tracing, so a bad path fails at once (not after the trace) with what to do,
+ * instead of Node's bare ENOENT / EISDIR.
+ */
+function checkExportPath(path: unknown, name: string): void {
+  if (typeof path !== 'string' || path.trim() === '') {
+    throw new JitError(`${name}.exportOnnx(path, ...args): give the file path first, e.g. exportOnnx('${name}.onnx', x); got ${describeValue(path)}`);
+  }
+  const stat = (p: string) => { try { return fs.statSync(p); } catch { return undefined; } };
+  if (stat(path)?.isDirectory()) {
+    throw new JitError(`${name}.exportOnnx: '${path}' is a directory; give a file path such as '${nodePath.join(path, `${name.replace(/[^\w.-]/g, '_')}.onnx`)}'`);
+  }
+  const dir = nodePath.dirname(nodePath.resolve(path));
+  const d = stat(dir);
+  if (!d) throw new JitError(`${name}.exportOnnx: cannot write '${path}': the directory '${dir}' does not exist; create it first (fs.mkdirSync('${dir}', { recursive: true }))`);
+  if (!d.isDirectory()) throw new JitError(`${name}.exportOnnx: cannot write '${path}': '${dir}' is a file, not a directory`);
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    throw new JitError(`${name}.exportOnnx: cannot write '${path}': no permission to write in '${dir}'; choose another directory`);
+  }
+}
+
+/** Options of jitCompile / @jit: a record with known names and values of the right types. */
+function checkJitOptions(options: unknown, where: string): JitOptions {
+  if (options === undefined) return {};
+  if (typeof options === 'string') {
+    throw new JitError(`${where}: options must be an object, got the string ${JSON.stringify(options)}; to make it an auxiliary argument write { auxiliaryArgs: ${JSON.stringify(options)} }`);
+  }
+  checkOptions(where, options, JIT_OPTIONS, (m) => new JitError(m));
+  const o = options as JitOptions;
+  for (const k of ['forgetTraces', 'transformed'] as const) {
+    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new JitError(`${where}: ${k} must be true or false, got ${describeValue(o[k])}`);
+  }
+  if (o.name !== undefined && typeof o.name !== 'string') throw new JitError(`${where}: name must be a string, got ${describeValue(o.name)}`);
+  if (o.meta !== undefined && !(isPlainObject(o.meta) && Array.isArray(o.meta.params))) throw new JitError(`${where}: meta is written by the tensorjit transformer ({ params, version }); got ${describeValue(o.meta)}`);
+  return o;
+}
+
+/**
+ * Releases the sessions of jit functions that were garbage-collected: a function nobody can call
+ * any more must not keep onnxruntime sessions (thread pools, arenas) for the life of the process.
+ * The held value is the state, which never references the function object itself.
+ */
+const collected = new FinalizationRegistry<JitState>((state) => state.forgetTraces());
 
 function makeState(fn: Function, options: JitOptions, isMethod: boolean, methodName?: string): JitState {
   if (typeof fn !== 'function') throw new JitError(`jitCompile expects a function, got ${fn === null ? 'null' : typeof fn}`);
@@ -597,12 +781,16 @@ function attach(f: Function, state: JitState): void {
   });
   Object.defineProperty(f, 'exportOnnx', {
     value(this: unknown, path: string, ...args: unknown[]) {
-      if (typeof path !== 'string') throw new JitError('exportOnnx(path, ...args): give the file path first');
+      checkExportPath(path, state.name);
       const values = state.bindArgs(state.isMethod ? args[0] : undefined, state.isMethod ? args.slice(1) : args);
       const key = state.keyOf(values, []);
       const entry = state.entries.get(key) ?? state.traceNew(values, key, state.isMethod ? args[0] : undefined, true);
       if (entry.outputs.length === 0) throw new JitError(`${state.name}: nothing to export, no output depends on the traced arguments`);
-      fs.writeFileSync(path, entry.lowered.bytes);
+      try {
+        fs.writeFileSync(path, entry.lowered.bytes);
+      } catch (e) {
+        throw new JitError(`${state.name}.exportOnnx: could not write '${path}': ${(e as Error).message}`);
+      }
       return { inputs: entry.inputs.map((i) => i.name), outputs: entry.outputs.map((o) => o.name) };
     },
   });
@@ -613,6 +801,7 @@ function attach(f: Function, state: JitState): void {
  * Compiling a jit function again with the same auxiliary args returns it unchanged.
  */
 export function jitCompile<F extends (...args: any[]) => any>(fn: F, options: JitOptions = {}): JitFunction<F> {
+  options = checkJitOptions(options, `jitCompile(${typeof fn === 'function' ? fn.name || 'f' : 'f'}, options)`);
   const existing = jitStateOf(fn);
   if (existing) {
     const aux = normaliseAux(options.auxiliaryArgs, existing.name);
@@ -621,6 +810,7 @@ export function jitCompile<F extends (...args: any[]) => any>(fn: F, options: Ji
   const state = makeState(fn, options, false);
   const jitted = function (this: unknown, ...args: unknown[]) { return state.call(this, args); };
   attach(jitted, state);
+  collected.register(jitted, state);
   return jitted as unknown as JitFunction<F>;
 }
 
@@ -628,6 +818,7 @@ function decorateMethod(method: Function, name: string, options: JitOptions): Fu
   const state = makeState(method, options, true, name);
   const replacement = function (this: unknown, ...args: unknown[]) { return state.call(this, args); };
   attach(replacement, state);
+  collected.register(replacement, state);
   return replacement;
 }
 
@@ -659,9 +850,9 @@ export function jit(target: object, key: string | symbol, descriptor: PropertyDe
 export function jit(a?: unknown, b?: unknown, c?: unknown): unknown {
   if (typeof a === 'function' && (isDecoratorContext(b) || c !== undefined)) return decorate({}, a, b, c);
   if (typeof a === 'object' && a !== null && typeof b !== 'undefined' && c !== undefined) return decorate({}, a, b, c);
-  if (typeof a === 'function') return jitCompile(a as any, (b ?? {}) as JitOptions);
+  if (typeof a === 'function') return jitCompile(a as any, b as JitOptions);
   if (a === undefined || (typeof a === 'object' && a !== null && objectKind(a) === 'plain')) {
-    const options = (a ?? {}) as JitOptions;
+    const options = checkJitOptions(a, '@jit(options)');
     return (x: unknown, y: unknown, z: unknown) => decorate(options, x, y, z);
   }
   throw new JitError('jit: expected a function, a method to decorate, or an options object');

@@ -6,6 +6,8 @@ import type { Shape } from '../shape';
 import { allocate, isFloat, type DType } from '../dtype';
 import { definePrimitive, type OnnxAttr } from './registry';
 import { toInt64 } from '../eager/kernels';
+import { TensorDataError } from '../errors';
+import { describeValue } from '../validate';
 
 /** xoshiro128** — small, fast, and good enough for simulation noise. */
 class Rng {
@@ -39,6 +41,7 @@ let onnxSeed: number | undefined;
 
 /** Seeds the eager generator and the seed given to compiled random nodes traced afterwards. */
 export function seed(value: number): void {
+  if (!Number.isSafeInteger(value)) throw new TensorDataError(`math.seed: the seed must be an integer, got ${describeValue(value)}`);
   rng.seed(value);
   onnxSeed = value;
 }

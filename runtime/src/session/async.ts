@@ -10,6 +10,7 @@ import type { TypedArray } from '../dtype';
 import type { IOSpec } from './ort';
 import { currentSetting, deviceGeneration } from './device';
 import type { WorkerReply, WorkerRequest } from './worker';
+import { admit, leave, tick, type Pooled } from './pool';
 
 interface Pending { resolve: (outs: TypedArray[]) => void; reject: (e: Error) => void }
 
@@ -17,8 +18,8 @@ let worker: Worker | undefined;
 let nextCall = 1;
 let nextId = 1;
 const pending = new Map<number, Pending>();
-/** Trace id → device generation its worker session was loaded for. */
-const loaded = new Map<number, number>();
+/** Trace id → its handle and the device generation its worker session was loaded for. */
+const loaded = new Map<number, { session: AsyncSession; generation: number }>();
 
 function post(m: WorkerRequest, transfer: ArrayBuffer[] = []): void { ensure().postMessage(m, transfer); }
 
@@ -40,6 +41,7 @@ function ensure(): Worker {
   w.on('error', (e) => failAll(e));
   w.on('exit', (code) => {
     worker = undefined;
+    for (const l of loaded.values()) leave(l.session);
     loaded.clear();
     failAll(new Error(`the tensorjit worker thread exited (code ${code})`));
   });
@@ -52,19 +54,26 @@ function failAll(e: Error): void {
   pending.clear();
 }
 
-/** A handle for one compiled trace in the worker. */
-export class AsyncSession {
+/**
+ * A handle for one compiled trace in the worker. Its worker session counts against the same
+ * least-recently-used limit as main-thread sessions (session/pool.ts): an evicted one is released
+ * in the worker and loaded again from the model bytes on its next call.
+ */
+export class AsyncSession implements Pooled {
   readonly id = nextId++;
+  lastUsed = 0;
 
   constructor(private readonly model: () => Uint8Array, readonly inputs: readonly IOSpec[], readonly outputs: readonly IOSpec[], private readonly threads: number) {}
 
   run(data: readonly TypedArray[]): Promise<TypedArray[]> {
     const gen = deviceGeneration();
-    if (loaded.get(this.id) !== gen) {
-      if (loaded.has(this.id)) post({ type: 'release', id: this.id });
+    const l = loaded.get(this.id);
+    if (l?.generation !== gen) {
+      admit(this); // first: it refuses a bad TENSORJIT_MAX_SESSIONS before anything is posted
+      if (l) post({ type: 'release', id: this.id });
       post({ type: 'load', id: this.id, bytes: this.model(), inputs: [...this.inputs], outputs: [...this.outputs], threads: this.threads, device: currentSetting() });
-      loaded.set(this.id, gen);
-    }
+      loaded.set(this.id, { session: this, generation: gen });
+    } else this.lastUsed = tick();
     const call = nextCall++;
     return new Promise((resolve, reject) => {
       pending.set(call, { resolve, reject });
@@ -76,9 +85,16 @@ export class AsyncSession {
     });
   }
 
+  /** Releases the worker's session (messages are ordered: calls already posted still run). */
   release(): void {
+    leave(this);
     if (!loaded.has(this.id)) return;
     loaded.delete(this.id);
     if (worker) post({ type: 'release', id: this.id });
   }
+
+  evict(): void { this.release(); }
 }
+
+/** Sessions loaded in the worker thread (for tests that check the bound). */
+export function workerSessionCount(): number { return loaded.size; }

@@ -5,7 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DeviceError } from '../errors';
+import { ConfigError, DeviceError } from '../errors';
+import { checkOptions, describeValue } from '../validate';
 
 export type DeviceKind = 'cpu' | 'cuda' | 'auto';
 
@@ -18,7 +19,8 @@ export interface DeviceOptions {
 
 export interface DeviceSetting { readonly kind: DeviceKind; readonly deviceId: number; readonly tf32: boolean }
 
-let setting: DeviceSetting = fromEnv();
+/** Read from TENSORJIT_DEVICE when first needed (a bad value is an error there, not at import). */
+let setting: DeviceSetting | undefined;
 /** For 'auto': the outcome of the first CUDA attempt (undefined until tried). */
 let autoResolved: 'cpu' | 'cuda' | undefined;
 let generation = 0;
@@ -27,8 +29,7 @@ function fromEnv(): DeviceSetting {
   const raw = (process.env.TENSORJIT_DEVICE ?? 'cpu').trim().toLowerCase();
   const m = /^(cpu|cuda|auto)(?::(\d+))?$/.exec(raw);
   if (!m) {
-    process.emitWarning(`TENSORJIT_DEVICE='${raw}' is not one of cpu, cuda, cuda:N, auto; using cpu`, 'TensorjitWarning');
-    return { kind: 'cpu', deviceId: 0, tf32: false };
+    throw new ConfigError(`TENSORJIT_DEVICE=${JSON.stringify(process.env.TENSORJIT_DEVICE)} is not allowed: use cpu, cuda, cuda:N (N the device index) or auto, or unset it for cpu`);
   }
   return { kind: m[1] as DeviceKind, deviceId: m[2] ? Number(m[2]) : 0, tf32: false };
 }
@@ -38,6 +39,8 @@ export function setDevice(kind: DeviceKind, options: DeviceOptions = {}): void {
   if (kind !== 'cpu' && kind !== 'cuda' && kind !== 'auto') {
     throw new DeviceError(`Unknown device '${String(kind)}': use 'cpu', 'cuda' or 'auto'`);
   }
+  checkOptions('math.setDevice', options, ['deviceId', 'tf32'], (m) => new DeviceError(m));
+  if (options.tf32 !== undefined && typeof options.tf32 !== 'boolean') throw new DeviceError(`math.setDevice: tf32 must be true or false, got ${describeValue(options.tf32)}`);
   const deviceId = options.deviceId ?? 0;
   if (!Number.isInteger(deviceId) || deviceId < 0) throw new DeviceError(`deviceId must be a non-negative integer, got ${deviceId}`);
   setting = { kind, deviceId, tf32: options.tf32 ?? false };
@@ -47,13 +50,14 @@ export function setDevice(kind: DeviceKind, options: DeviceOptions = {}): void {
 
 /** The requested device, and (for 'auto') what it resolved to once a session was created. */
 export function getDevice(): { kind: DeviceKind; deviceId: number; tf32: boolean; resolved: 'cpu' | 'cuda' | undefined } {
-  const resolved = setting.kind === 'auto' ? autoResolved : setting.kind;
-  return { ...setting, resolved };
+  const s = currentSetting();
+  const resolved = s.kind === 'auto' ? autoResolved : s.kind;
+  return { ...s, resolved };
 }
 
 /** Changes whenever the device setting changes; sessions remember the generation they were built for. */
 export function deviceGeneration(): number { return generation; }
-export function currentSetting(): DeviceSetting { return setting; }
+export function currentSetting(): DeviceSetting { return setting ??= fromEnv(); }
 export function autoOutcome(): 'cpu' | 'cuda' | undefined { return autoResolved; }
 export function setAutoOutcome(v: 'cpu' | 'cuda'): void { autoResolved = v; }
 

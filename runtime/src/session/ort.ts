@@ -8,6 +8,7 @@
 import * as os from 'os';
 import type { DType, TypedArray } from '../dtype';
 import { CompiledRunError } from '../errors';
+import { envInt } from '../validate';
 import { autoOutcome, currentSetting, deviceGeneration, explainCudaFailure, setAutoOutcome } from './device';
 
 /** The onnxruntime-node version whose native binding this adapter was written against. */
@@ -76,7 +77,7 @@ export class OrtSession {
       executionMode: 'sequential',
       enableCpuMemArena: true,
       enableMemPattern: true,
-      logSeverityLevel: 3,
+      logSeverityLevel: 4, // fatal only: load and run failures are raised as errors instead of printed
       // Idle pool threads sleep instead of spinning: with a session per trace, spinning pools of
       // one session steal the cores from the next session's run (and from the JS thread).
       ...(options.threads > 1 ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
@@ -166,10 +167,13 @@ function isModelError(e: unknown): boolean {
 /** Live native sessions (for tests that check nothing leaks). */
 export function liveSessionCount(): number { return live.size; }
 
+/** The most intra-op threads TENSORJIT_THREADS may ask for (each session starts that many). */
+export const MAX_THREADS = 256;
+
 /** Threads for a session: one for small graphs, more (up to the cores) for big ones. */
 export function threadsFor(workElements: number): number {
-  const env = Number(process.env.TENSORJIT_THREADS);
-  if (Number.isInteger(env) && env > 0) return env;
+  const env = envInt('TENSORJIT_THREADS', 1, MAX_THREADS, 0);
+  if (env > 0) return env;
   if (workElements < 1 << 16) return 1;
   return Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8));
 }

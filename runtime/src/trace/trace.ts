@@ -128,10 +128,39 @@ const IDENTITY: Primitive<undefined> = {
   lower: (_g, ins) => ins[0].name,
 };
 
+/** Frames of tensorjit itself (sources or build output) and of Node: not the user's line. */
+const OWN_FRAME = /[\\/](dist|src)[\\/]runtime[\\/]|[\\/]runtime[\\/]src[\\/]|^node:/;
+
+/** `Error\n    at <the first user frame>`, source-mapped when Node maps stack traces. */
+function userFrameText(_e: unknown, frames: NodeJS.CallSite[]): string {
+  for (const c of frames) {
+    const file = c.getFileName();
+    if (!file || OWN_FRAME.test(file)) continue;
+    let text = c.toString();
+    if ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled) {
+      const entry = require('module').findSourceMap?.(file)?.findEntry((c.getLineNumber() ?? 1) - 1, (c.getColumnNumber() ?? 1) - 1);
+      if (entry?.originalSource) text = `${c.getFunctionName() ?? '<anonymous>'} (${entry.originalSource}:${entry.originalLine + 1}:${entry.originalColumn + 1})`;
+    }
+    return `Error\n    at ${text}`;
+  }
+  return 'Error';
+}
+
+/**
+ * The user's line that recorded an equation, as text made now: a captured but unformatted stack
+ * keeps every function and receiver on it alive (the jit function, the tensors passed) for as long
+ * as the trace is stored, and formatting only the user's frame costs about as little.
+ */
 function captureSite(fn: Function = Trace.prototype.record): { stack?: string } {
+  const prev = Error.prepareStackTrace;
   const site: { stack?: string } = {};
-  Error.captureStackTrace(site, fn);
-  return site;
+  Error.prepareStackTrace = userFrameText;
+  try {
+    Error.captureStackTrace(site, fn);
+    return { stack: site.stack };
+  } finally {
+    Error.prepareStackTrace = prev;
+  }
 }
 
 function mergeDeps(ins: readonly Tensor[]): readonly string[] {

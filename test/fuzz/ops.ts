@@ -369,7 +369,32 @@ const tensorOfDef: OpDef = {
   code: (args) => `math.tensor([${args.join(', ')}])`,
 };
 
-export const OPS: readonly OpDef[] = [
+/**
+ * `math.whileLoop` (the `while` primitive with its sub-graphs): a counter and a state; the body
+ * applies one element-wise op that keeps the state's dtype, at most 1–3 times.
+ */
+const LOOP_BODIES = ['neg', 'abs', 'floor', 'sign', 'add', 'mul', 'sub', 'maximum'] as const;
+const whileDef: OpDef = {
+  name: 'whileLoop',
+  tol: 'exact',
+  gen: (ctx) => {
+    const xi = ctx.value();
+    const x = ctx.values[xi];
+    if (x.dtype === 'bool') return undefined;
+    return { op: 'whileLoop', args: [{ v: xi }], params: { body: LOOP_BODIES[ctx.pick(LOOP_BODIES.length)], n: 1 + ctx.pick(3), max: ctx.pick(2) ? 2 : undefined } };
+  },
+  apply: ([x], p) => {
+    const step = (s: Tensor): Tensor => (['add', 'mul', 'sub', 'maximum'].includes(p.body) ? (math as any)[p.body](s, s) : (math as any)[p.body](s));
+    const [, out] = math.whileLoop(([i]: Tensor[]) => math.less(i, p.n), ([i, s]: Tensor[]) => [math.add(i, 1), step(s)], [math.tensor(0, { dtype: 'int32' }), x], p.max === undefined ? undefined : { maxIterations: p.max });
+    return out;
+  },
+  code: ([x], p) => {
+    const step = ['add', 'mul', 'sub', 'maximum'].includes(p.body) ? `math.${p.body}(s, s)` : `math.${p.body}(s)`;
+    return `math.whileLoop(([i]) => math.less(i, ${p.n}), ([i, s]) => [math.add(i, 1), ${step}], [math.tensor(0, { dtype: 'int32' }), ${x}]${p.max === undefined ? '' : `, { maxIterations: ${p.max} }`})[1]`;
+  },
+};
+
+export const OPS: readonly OpDef[] = [whileDef, 
   ...unaryDefs, castDef, ...binaryDefs, whereDef, clipDef, ...reductionDefs, dotDef,
   transposeDef, renameDef, packDef, unpackDef, expandDef, getDef, concatDef, stackDef, tensorOfDef,
 ];

@@ -49,7 +49,8 @@ function describe(v: unknown): string {
 /** Marks a concrete tensor as a graph constant when created inside a jit trace. */
 function traced(t: Tensor, origin: string): Tensor {
   const tr = currentTrace();
-  return tr ? tr.constant(t, origin) : t;
+  // tensors of tracers (`math.tensor([t1, t2])` inside a jit function) are traced already
+  return tr && t.available ? tr.constant(t, origin) : t;
 }
 
 /**

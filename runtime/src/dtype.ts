@@ -56,9 +56,10 @@ const INT_WIDTH: Record<DType, number> = { bool: 0, int32: 1, int64: 2, float32:
 export function promote(a: DType, b: DType, weakA = false, weakB = false): DType {
   if (a === b) return a === 'bool' ? 'int32' : a;
   if (weakA !== weakB) {
-    // A traced JS number adopts the other side's float dtype; with an int tensor it gives float32.
-    const strong = weakA ? b : a;
-    return isFloat(strong) ? strong : FLOAT;
+    // A traced JS number (int64 when integral, float64 otherwise) follows the weak-number rule.
+    const strong = weakA ? b : a, weak = weakA ? a : b;
+    if (isFloat(strong)) return strong;
+    return weak === 'int64' ? (strong === 'bool' ? 'int32' : strong) : FLOAT;
   }
   if (isFloat(a) || isFloat(b)) return FLOAT;
   const w = Math.max(INT_WIDTH[a], INT_WIDTH[b], 1);
@@ -71,11 +72,27 @@ export function commonType(a: DType, b: DType, weakA = false, weakB = false): DT
   return promote(a, b, weakA, weakB);
 }
 
+/** True for JS numbers that act as integers (integral, within int64, not -0), traced as int64. */
+export function isIntegralNumber(value: number): boolean {
+  return Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 63 && !Object.is(value, -0);
+}
+
 /** dtype a JS number takes next to a tensor of dtype `other` (the weak-number rule). */
 export function weakNumberType(value: number, other: DType): DType {
   if (isFloat(other)) return other;
-  if (Number.isInteger(value)) return other === 'bool' ? 'int32' : other;
+  if (isIntegralNumber(value)) return other === 'bool' ? 'int32' : other;
   return FLOAT;
+}
+
+/** A JS number stored as `dtype` (integral numbers wrap into int32 as int64 → int32 casts do). */
+export function weakNumberData(value: number, dtype: DType): TypedArray {
+  switch (dtype) {
+    case 'int64': return BigInt64Array.of(BigInt(value));
+    case 'int32': return Int32Array.of(Number(BigInt.asIntN(32, BigInt(value))));
+    case 'float64': return Float64Array.of(value);
+    case 'bool': return Uint8Array.of(value !== 0 ? 1 : 0);
+    default: return Float32Array.of(value);
+  }
 }
 
 /** Float result dtype of a transcendental op (`sin`, `sqrt`, mean …): floats kept, ints → float32. */

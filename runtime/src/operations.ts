@@ -4,7 +4,7 @@
  * shift, laplace, spatialGradient …), so eager and compiled runs share one definition.
  */
 import { Shape, selectionNames, broadcastShapes, splitNames, type DimSelection, type Dim } from './shape';
-import { type DType, weakNumberType, checkDType, FLOAT } from './dtype';
+import { type DType, weakNumberType, weakNumberData, checkDType, isFloat, FLOAT } from './dtype';
 import { Tensor } from './tensor';
 import { ShapeError, TensorDataError } from './errors';
 import { bind } from './ops/registry';
@@ -22,18 +22,32 @@ function scalar(value: number | bigint | boolean, like: Tensor | undefined): Ten
   if (typeof value === 'bigint') return wrap(value);
   if (typeof value === 'boolean') return wrap(value);
   if (typeof value !== 'number') throw new TensorDataError(`Expected a tensor or a number, got ${value === null ? 'null' : typeof value}`);
-  const dtype = like ? weakNumberType(value, like.dtype) : FLOAT;
-  return wrap(value, { dtype });
+  // next to another JS number (or a traced one) a number is float32, as on its own
+  const dtype = like && !like._weak ? weakNumberType(value, like.dtype) : FLOAT;
+  return Tensor._concrete(Shape.EMPTY, dtype, weakNumberData(value, dtype));
+}
+
+/**
+ * A traced JS number (a jit argument) becomes what the number itself would become here, so that
+ * eager and compiled calls agree: the partner's dtype by the weak-number rule, else float32.
+ * Its trace input is int64 for integral numbers and float64 otherwise (the class is in the cache key).
+ */
+function unweak(t: Tensor, like: Tensor | undefined): Tensor {
+  if (!t._weak) return t;
+  const partner = like && !like._weak ? like.dtype : undefined;
+  const dtype = partner === undefined ? FLOAT : isFloat(partner) ? partner : t.dtype === 'int64' ? (partner === 'bool' ? 'int32' : partner) : FLOAT;
+  return bind(ew.cast, [t], { dtype });
 }
 
 /** Converts operands: tensors stay, JS values become scalars typed by the weak-number rule. */
 function operands(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   const ta = a instanceof Tensor ? a : undefined;
   const tb = b instanceof Tensor ? b : undefined;
-  return [ta ?? scalar(a as number, tb), tb ?? scalar(b as number, ta)];
+  const x = ta ?? scalar(a as number, tb), y = tb ?? scalar(b as number, ta);
+  return [unweak(x, y), unweak(y, x)];
 }
 
-function asTensor(x: TensorLike): Tensor { return x instanceof Tensor ? x : scalar(x, undefined); }
+function asTensor(x: TensorLike): Tensor { return x instanceof Tensor ? unweak(x, undefined) : scalar(x, undefined); }
 
 function binaryOp(prim: typeof ew.add) {
   return (a: TensorLike, b: TensorLike): Tensor => bind(prim, operands(a, b), undefined);

@@ -157,31 +157,64 @@ export function toInt64(c: ArrayLike<number>): BigInt64Array {
   return out;
 }
 
-/** Converts a tensor's data to `to` with ONNX Cast semantics (floats truncate toward zero). */
+/** Converts a tensor's data to `to` by the cast rule (docs/api.md "Numerics"). */
 export function castData(t: Tensor, to: DType): TypedArray {
   return convertData(t._data!, t.dtype, to);
 }
 
-/** Converts data of dtype `from` to `to` (ONNX Cast semantics; the same array when they agree). */
+/**
+ * The float → int rule (NumPy and onnxruntime on x86): truncate toward zero; NaN, ±inf and
+ * values whose truncation is outside the int's range give the int's minimum value.
+ */
+export function floatToInt32(x: number): number {
+  const v = Math.trunc(x);
+  return v >= -2147483648 && v <= 2147483647 ? v : -2147483648;
+}
+const INT64_MIN = -(2n ** 63n);
+export function floatToInt64(x: number): bigint {
+  return x >= -(2 ** 63) && x < 2 ** 63 ? BigInt(Math.trunc(x)) : INT64_MIN;
+}
+
+/** int64 → float32 rounded once (to nearest, ties to even), not twice through a double. */
+export function int64ToFloat32(v: bigint): number {
+  const d = Number(v);
+  const f = Math.fround(d);
+  if (f === d || BigInt(d) === v) return f;
+  // d is a rounded double; when it lies exactly halfway between two float32 values the
+  // double rounding may have picked the wrong one: decide with the exact value.
+  const lo = f < d ? f : nextDown32(f), hi = f > d ? f : nextUp32(f);
+  if ((lo + hi) / 2 !== d) return f;
+  return v > BigInt(d) ? hi : lo;
+}
+function nextUp32(f: number): number { const a = Float32Array.of(f); const i = new Int32Array(a.buffer); i[0] += f >= 0 ? 1 : -1; return a[0]; }
+function nextDown32(f: number): number { const a = Float32Array.of(f); const i = new Int32Array(a.buffer); i[0] += f > 0 ? -1 : 1; return a[0]; }
+
+/** Converts data of dtype `from` to `to` by the cast rule (the same array when they agree). */
 export function convertData(src: TypedArray, from: DType, to: DType): TypedArray {
   if (from === to) return src;
   const n = src.length;
+  const fromFloat = from === 'float32' || from === 'float64';
   if (to === 'int64') {
     if (src instanceof BigInt64Array) return src;
-    return toInt64(src as NumArray);
+    if (!fromFloat) return toInt64(src as NumArray);
+    const out = new BigInt64Array(n);
+    const s = src as NumArray;
+    for (let i = 0; i < n; i++) out[i] = floatToInt64(s[i]);
+    return out;
   }
   if (from === 'int64') {
     const s = src as BigInt64Array;
     const out = allocate(to, n) as NumArray;
     if (to === 'bool') for (let i = 0; i < n; i++) out[i] = s[i] !== 0n ? 1 : 0;
     else if (to === 'int32') for (let i = 0; i < n; i++) out[i] = Number(BigInt.asIntN(32, s[i]));
+    else if (to === 'float32') for (let i = 0; i < n; i++) out[i] = int64ToFloat32(s[i]);
     else for (let i = 0; i < n; i++) out[i] = Number(s[i]);
     return out;
   }
   const s = src as NumArray;
   const out = allocate(to, n) as NumArray;
   if (to === 'bool') for (let i = 0; i < n; i++) out[i] = s[i] !== 0 ? 1 : 0; // NaN → true
-  else if (to === 'int32') for (let i = 0; i < n; i++) out[i] = Number.isFinite(s[i]) ? Math.trunc(s[i]) : 0;
+  else if (to === 'int32' && fromFloat) for (let i = 0; i < n; i++) out[i] = floatToInt32(s[i]);
   else out.set(s);
   return out;
 }
@@ -192,6 +225,8 @@ export interface Reducer {
   init: number;
   step: (acc: number, x: number) => number;
   finish?: (acc: number, count: number) => number;
+  /** The result over an empty dim, when it is not what `init` gives. */
+  empty?: number;
   /** Exact int64 version. */
   big?: { init: bigint; step: (acc: bigint, x: bigint) => bigint };
 }
@@ -207,6 +242,11 @@ export function reduceDims(t: Tensor, dims: readonly string[], outShape: Shape, 
   const map = stridedOffsets(sizes, strides);
   const m = outShape.volume;
   const count = dims.reduce((acc, d) => acc * t.shape.size(d), 1);
+  if (count === 0 && r.empty !== undefined) {
+    const out = allocate(outDtype, m);
+    if (out instanceof BigInt64Array) out.fill(BigInt(r.empty)); else out.fill(r.empty);
+    return out;
+  }
   if (outDtype === 'int64' && r.big && !int64Safe(t)) {
     const acc = new BigInt64Array(m).fill(r.big.init);
     const d = t._data!;

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as nodePath from 'path';
 import { Tensor } from '../tensor';
 import { Shape } from '../shape';
-import type { DType, TypedArray } from '../dtype';
+import { type DType, type TypedArray, isIntegralNumber, weakNumberData } from '../dtype';
 import { JitError, CompiledRunError, ConfigError, DeviceError, TensorDataError } from '../errors';
 import { Trace, currentTrace, withTrace, ForeignTracerError } from '../trace/trace';
 import { Var, formatGraph, type Atom, type Graph } from '../trace/ir';
@@ -88,11 +88,14 @@ export interface JitFunction<F extends (...args: any[]) => any = (...args: any[]
 const JIT_STATE = Symbol.for('tensorjit.jitState');
 const TRACE_WARNING_AT = 10;
 
-/** Number leaves are traced as weak float32 scalars, bigints as int64. */
+/**
+ * Number leaves are traced as weak scalars that hold the number exactly: int64 for integral
+ * numbers, float64 otherwise (the class is in the cache key); bigints as int64.
+ */
 function leafSpec(leaf: unknown): { shape: Shape; dtype: DType; weak: boolean } {
   if (leaf instanceof Tensor) return { shape: leaf.shape, dtype: leaf.dtype, weak: leaf._weak };
   if (typeof leaf === 'bigint') return { shape: Shape.EMPTY, dtype: 'int64', weak: false };
-  return { shape: Shape.EMPTY, dtype: 'float32', weak: true };
+  return { shape: Shape.EMPTY, dtype: isIntegralNumber(leaf as number) ? 'int64' : 'float64', weak: true };
 }
 
 interface Signature {
@@ -135,7 +138,7 @@ class CompiledTrace implements Pooled {
     readonly description: string,
     readonly leafInfo: readonly LeafInfo[],
   ) {
-    this.scratch = inputs.map((io) => (io.dtype === 'int64' ? new BigInt64Array(1) : new Float32Array(1)));
+    this.scratch = inputs.map((io) => (io.dtype === 'int64' ? new BigInt64Array(1) : io.dtype === 'float64' ? new Float64Array(1) : new Float32Array(1)));
     this.feed = new Array(inputs.length);
   }
 
@@ -169,7 +172,7 @@ class CompiledTrace implements Pooled {
       if (leaf instanceof Tensor) feed[i] = leaf._data!;
       else {
         const buf = this.scratch[i];
-        buf[0] = (typeof leaf === 'bigint' ? leaf : Number(leaf)) as never;
+        buf[0] = (typeof leaf === 'number' && buf instanceof BigInt64Array ? BigInt(leaf) : leaf) as never;
         feed[i] = buf;
       }
     }
@@ -543,7 +546,7 @@ export class JitState {
     }
     const ins = entry.graph.inputs.map((v, i) => {
       const leaf = leaves[i];
-      return leaf instanceof Tensor ? leaf : Tensor._concrete(Shape.EMPTY, v.dtype, v.dtype === 'int64' ? BigInt64Array.of(BigInt(leaf as bigint)) : Float32Array.of(Number(leaf)));
+      return leaf instanceof Tensor ? leaf : Tensor._concrete(Shape.EMPTY, v.dtype, typeof leaf === 'bigint' ? BigInt64Array.of(leaf) : weakNumberData(leaf as number, v.dtype));
     });
     return assembleTensors(entry.plan, evalGraph(entry.graph, ins));
   }

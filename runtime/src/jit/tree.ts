@@ -7,7 +7,7 @@
  */
 import { Tensor } from '../tensor';
 import { Shape } from '../shape';
-import { isTypedArray } from '../dtype';
+import { isTypedArray, isIntegralNumber } from '../dtype';
 import { JitError } from '../errors';
 
 const MAX_DEPTH = 64;
@@ -72,9 +72,10 @@ export function keyOf(v: unknown, leaves: unknown[], depth = 0, specs = true): s
   if (v instanceof Tensor) {
     leaves.push(v);
     // a traced JS number (inside a nested jit call) keys like the number it stands for
-    return v._weak ? 'n;' : specs ? `T${v.shape.key}|${v.dtype};` : 'T;';
+    return v._weak ? (v.dtype === 'int64' ? 'n;' : 'nf;') : specs ? `T${v.shape.key}|${v.dtype};` : 'T;';
   }
-  if (typeof v === 'number') { leaves.push(v); return 'n;'; }
+  // integral numbers and others are traced as different dtypes (int64 / float64, both weak)
+  if (typeof v === 'number') { leaves.push(v); return isIntegralNumber(v) ? 'n;' : 'nf;'; }
   if (typeof v === 'bigint') { leaves.push(v); return 'b;'; }
   const leaf = staticKey(v);
   if (leaf !== undefined) return leaf;

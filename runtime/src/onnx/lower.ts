@@ -4,8 +4,8 @@
  * names require them), shares constants, and merges identical nodes.
  */
 import type { Shape } from '../shape';
-import { type DType, ONNX_TYPE } from '../dtype';
-import type { Tensor } from '../tensor';
+import { type DType, ONNX_TYPE, allocate } from '../dtype';
+import { Tensor } from '../tensor';
 import { Var, subgraphsOf, type Graph } from '../trace/ir';
 import { simplifyMovement, eliminateCommonSubexpressions, eliminateDeadCode, recurse } from '../trace/optimize';
 import type { Aval, Lowering, OnnxAttr, OnnxValue, SubgraphRef } from '../ops/primitive';
@@ -61,6 +61,8 @@ export class OnnxBuilder implements Lowering {
   }
 
   node(opType: string, inputs: readonly string[], attrs: Record<string, OnnxAttr> = {}): string {
+    // a 0 in a Reshape target is a size (allowzero), never "copy the input's dim"
+    if (opType === 'Reshape' && attrs.allowzero === undefined) attrs = { ...attrs, allowzero: 1 };
     const random = opType.startsWith('Random');
     const key = `${opType}(${inputs.join(',')})${JSON.stringify(attrs)}`;
     if (!random) {
@@ -180,6 +182,23 @@ function valueInfo(name: string, shape: Shape, dtype: DType, doc?: string): Valu
   };
 }
 
+/**
+ * The result of an equation that depends only on shapes: an empty output, or a reduction /
+ * contraction over an empty dim (sum 0, any false, max by ΦML's rule …). It becomes a constant
+ * computed by the eager kernel, so both paths agree and onnxruntime never sees a size-0 dim
+ * (its Expand, Concat and Reshape mishandle them).
+ */
+function valueOfShapes(e: Graph['eqns'][number]): Tensor | undefined {
+  if (e.prim.effectful) return undefined;
+  const out = e.out;
+  if (out.shape.volume === 0) return Tensor._concrete(out.shape, out.dtype, allocate(out.dtype, 0));
+  const group = e.prim.group;
+  if ((group !== 'reduction' && group !== 'linalg') || !e.inputs.some((a) => a.shape.volume === 0)) return undefined;
+  // every element is a function of the empty inputs alone: zeros stand in for the others
+  const ins = e.inputs.map((a) => Tensor._concrete(a.shape, a.dtype, allocate(a.dtype, a.shape.volume)));
+  return Tensor._concrete(out.shape, out.dtype, e.prim.impl(ins, e.params, { shape: out.shape, dtype: out.dtype }));
+}
+
 export interface LoweredModel {
   readonly bytes: Uint8Array;
   readonly inputNames: readonly string[];
@@ -243,7 +262,8 @@ function lowerInto(b: OnnxBuilder, g: Graph, inputs: readonly OnnxValue[], scope
       const names = e.prim.lowerAll!(b, ins, e.params, avals);
       e.outs.forEach((v, k) => env.set(v, { name: names[k], shape: v.shape, dtype: v.dtype }));
     } else {
-      const name = e.prim.lower(b, ins, e.params, { shape: e.out.shape, dtype: e.out.dtype });
+      const known = valueOfShapes(e);
+      const name = known ? b.literal(known) : e.prim.lower(b, ins, e.params, { shape: e.out.shape, dtype: e.out.dtype });
       env.set(e.out, { name, shape: e.out.shape, dtype: e.out.dtype });
     }
   }

@@ -35,7 +35,7 @@ function unary(name: string, spec: UnarySpec): Primitive<undefined> {
     impl: ([x], _p, out) => {
       // compute on the input converted as the lowering converts it (e.g. int32 → float32 before sin)
       const inT = spec.onnxInput ? spec.onnxInput(x.dtype) : out.dtype;
-      const xin = inT === x.dtype || inT === 'float64' || inT === 'bool' ? x : castTensor(x, inT);
+      const xin = inT === x.dtype || inT === 'bool' ? x : castTensor(x, inT);
       return mapElementwise([xin], out.shape, out.dtype, spec.fn, { big: spec.big });
     },
     lower: (g, [x], _p, out) => {
@@ -56,15 +56,42 @@ function roundHalfEven(x: number): number {
 
 export const neg = unary('neg', { dtype: same, fn: (x) => -x, big: (x) => -x, onnx: 'Neg' });
 export const abs = unary('abs', { dtype: same, fn: Math.abs, big: (x) => (x < 0n ? -x : x), onnx: 'Abs' });
-export const sign = unary('sign', { dtype: same, fn: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN), big: (x) => (x > 0n ? 1n : x < 0n ? -1n : 0n), onnx: 'Sign' });
+export const sign = unary('sign', {
+  dtype: same, fn: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN), big: (x) => (x > 0n ? 1n : x < 0n ? -1n : 0n),
+  // onnxruntime's int64 Sign only looks at the low 32 bits: compare instead
+  onnx: (g, x, out) => {
+    if (isFloat(out.dtype)) return g.node('Sign', [x]);
+    const zero = g.scalar(0, out.dtype);
+    return g.node('Sub', [g.cast(g.node('Greater', [x, zero]), 'bool', out.dtype), g.cast(g.node('Less', [x, zero]), 'bool', out.dtype)]);
+  },
+});
 export const sqrt = unary('sqrt', { dtype: floatOf, fn: Math.sqrt, onnx: 'Sqrt' });
 export const exp = unary('exp', { dtype: floatOf, fn: Math.exp, onnx: 'Exp' });
 export const log = unary('log', { dtype: floatOf, fn: Math.log, onnx: 'Log' });
 export const sin = unary('sin', { dtype: floatOf, fn: Math.sin, onnx: 'Sin' });
 export const cos = unary('cos', { dtype: floatOf, fn: Math.cos, onnx: 'Cos' });
-export const tan = unary('tan', { dtype: floatOf, fn: Math.tan, onnx: 'Tan' });
+// onnxruntime has Tan for float32 only: float64 computes sin / cos (both correctly rounded kernels)
+export const tan = unary('tan', {
+  dtype: floatOf, fn: Math.tan,
+  onnx: (g, x, out) => (out.dtype === 'float32' ? g.node('Tan', [x]) : g.node('Div', [g.node('Sin', [x]), g.node('Cos', [x])])),
+});
 export const tanh = unary('tanh', { dtype: floatOf, fn: Math.tanh, onnx: 'Tanh' });
-export const sigmoid = unary('sigmoid', { dtype: floatOf, fn: (x) => 1 / (1 + Math.exp(-x)), onnx: 'Sigmoid' });
+/**
+ * Stable logistic function: exp(-|x|) never overflows, and for x < 0 the result is e / (1 + e),
+ * accurate to the last ulp far into the tail (onnxruntime's Sigmoid is off by ~6e-8 absolute).
+ */
+function stableSigmoid(x: number): number {
+  const e = Math.exp(-Math.abs(x));
+  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+}
+export const sigmoid = unary('sigmoid', {
+  dtype: floatOf, fn: stableSigmoid,
+  onnx: (g, x, out) => {
+    const e = g.node('Exp', [g.node('Neg', [g.node('Abs', [x])])]);
+    const d = g.node('Add', [g.scalar(1, out.dtype), e]);
+    return g.node('Where', [g.node('GreaterOrEqual', [x, g.scalar(0, out.dtype)]), g.node('Div', [g.scalar(1, out.dtype), d]), g.node('Div', [e, d])]);
+  },
+});
 export const floor = unary('floor', { dtype: same, fn: Math.floor, big: (x) => x, onnx: identityForInts('Floor') });
 export const ceil = unary('ceil', { dtype: same, fn: Math.ceil, big: (x) => x, onnx: identityForInts('Ceil') });
 export const round = unary('round', { dtype: same, fn: roundHalfEven, big: (x) => x, onnx: identityForInts('Round') });
@@ -84,14 +111,26 @@ export const isFinite = unary('isFinite', {
   },
 });
 
-/** Converts to another dtype (ONNX Cast semantics: floats truncate toward zero, nonzero is true). */
+/**
+ * Converts to another dtype. Floats → ints truncate toward zero; NaN, ±inf and out-of-range
+ * values give the int's minimum (NumPy on x86); nonzero (and NaN) is true; int64 → int32 wraps.
+ */
 export const cast = definePrimitive<{ dtype: DType }>({
   name: 'cast',
   group: 'elementwise',
   shape: (ins) => ins[0].shape,
   dtype: (_ins, p) => p.dtype,
   impl: ([x], p) => castData(x, p.dtype),
-  lower: (g, [x], p) => g.cast(x.name, x.dtype, p.dtype),
+  lower: (g, [x], p) => {
+    const c = g.cast(x.name, x.dtype, p.dtype);
+    if (!isFloat(x.dtype) || !isInt(p.dtype)) return c;
+    // spelled out, so that every execution provider follows the rule (CUDA saturates instead)
+    const [lo, hi] = p.dtype === 'int32' ? [-(2 ** 31), 2 ** 31] : [-(2 ** 63), 2 ** 63];
+    const inRange = x.dtype === 'float64' && p.dtype === 'int32'
+      ? g.node('And', [g.node('Greater', [x.name, g.scalar(lo - 1, x.dtype)]), g.node('Less', [x.name, g.scalar(hi, x.dtype)])])
+      : g.node('And', [g.node('GreaterOrEqual', [x.name, g.scalar(lo, x.dtype)]), g.node('Less', [x.name, g.scalar(hi, x.dtype)])]);
+    return g.node('Where', [inRange, c, g.scalar(lo, p.dtype)]);
+  },
 });
 
 // ---------------------------------------------------------------- binary
@@ -115,7 +154,8 @@ function binary(name: string, spec: BinarySpec): Primitive<undefined> {
     dtype: ([a, b]) => spec.dtype(a, b),
     impl: (ins, _p, out) => {
       const t = computeType(ins[0], ins[1]);
-      const cast = ins.map((x) => (x.dtype === t || t === 'float64' || t === 'float32' ? x : castTensor(x, t)));
+      // one rule for mixed dtypes on both paths: convert the operands to the compute dtype, then compute
+      const cast = ins.map((x) => (x.dtype === t ? x : castTensor(x, t)));
       return mapElementwise(cast, out.shape, out.dtype, spec.fn, spec.opts);
     },
     lower: (g, [a, b], _p, out) => {
@@ -138,9 +178,14 @@ const orderType = (a: Aval, b: Aval) => arith(commonType(a.dtype, b.dtype, a._we
 const eqType = (a: Aval, b: Aval) => commonType(a.dtype, b.dtype, a._weak, b._weak);
 const boolOut = () => 'bool' as DType;
 
-/** Float floor modulo, computed exactly as the ONNX lowering does (a - floor(a / b) * b). */
+/**
+ * Floor modulo (Python's `%`): C fmod, which is exact, moved into the divisor's sign; a zero
+ * result takes the divisor's sign. `5 % inf` is 5, `-5 % inf` is inf, `x % 0` is NaN.
+ */
 function floorMod(a: number, b: number): number {
-  return a - Math.floor(a / b) * b;
+  const r = a % b;
+  if (r === 0) return b < 0 ? -0 : 0;
+  return (r < 0) !== (b < 0) ? r + b : r;
 }
 function intFloorMod(a: number, b: number): number {
   if (b === 0) throw new RangeError('Integer modulo by zero in math.mod (onnxruntime refuses it too): make the divisor nonzero or use floats');
@@ -153,18 +198,61 @@ export const sub = binary('sub', { dtype: arithType, fn: (a, b) => a - b, opts: 
 export const mul = binary('mul', { dtype: arithType, fn: (a, b) => a * b, opts: { big: (a, b) => a * b, int32: Math.imul }, onnx: 'Mul' });
 /** True division: ints divide as floats (`1 / 2` is 0.5), like ΦML and NumPy. */
 export const div = binary('div', { dtype: floatType, fn: (a, b) => a / b, onnx: 'Div' });
-/** int32 result of a double: out-of-range and non-finite values give INT32_MIN, as x86 conversion does in onnxruntime. */
+
+/** C `pow` (what onnxruntime computes): `pow(x, ±0)` and `pow(1, y)` are 1 even for NaN, `pow(-1, ±inf)` is 1. */
+function cPow(a: number, b: number): number {
+  if (b === 0 || a === 1) return 1;
+  if (a === -1 && (b === Infinity || b === -Infinity)) return 1;
+  return a ** b;
+}
+/**
+ * Integer power, wrapping like repeated multiplication in the int's width (NumPy): exponentiation
+ * by squaring. Negative exponents: 1 and -1 keep their powers, every other base gives 0.
+ */
 function int32Pow(a: number, b: number): number {
-  const v = a ** b;
-  return Number.isFinite(v) && Math.abs(v) < 2 ** 31 ? Math.trunc(v) : -2147483648;
+  if (b < 0) return a === 1 ? 1 : a === -1 ? (b % 2 === 0 ? 1 : -1) : 0;
+  let r = 1, p = a | 0;
+  for (let e = b; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) r = Math.imul(r, p);
+    p = Math.imul(p, p);
+  }
+  return r;
+}
+function int64Pow(a: bigint, b: bigint): bigint {
+  if (b < 0n) return a === 1n ? 1n : a === -1n ? (b % 2n === 0n ? 1n : -1n) : 0n;
+  let r = 1n, p = a;
+  for (let e = b; e > 0n; e >>= 1n) {
+    if (e & 1n) r = BigInt.asIntN(64, r * p);
+    p = BigInt.asIntN(64, p * p);
+  }
+  return r;
+}
+/** The same ladder in ONNX: one multiply-and-select per exponent bit (onnxruntime's int Pow goes through double). */
+function lowerIntPow(g: Lowering, a: string, b: string, t: DType): string {
+  const bits = t === 'int32' ? 31 : 63;
+  const one = g.scalar(1, t), zero = g.scalar(0, t), two = g.scalar(2, t);
+  // (not Max: onnxruntime's int64 Max is wrong beyond 32 bits)
+  let e = g.node('Where', [g.node('Less', [b, zero]), zero, b]);
+  let r = one, p = a;
+  for (let k = 0; k < bits; k++) {
+    const odd = g.node('Equal', [g.node('Mod', [e, two], { fmod: 0 }), one]);
+    r = g.node('Where', [odd, g.node('Mul', [r, p]), r]);
+    if (k < bits - 1) { p = g.node('Mul', [p, p]); e = g.node('Div', [e, two]); }
+  }
+  // negative exponents: ±1 keep their powers, everything else is 0
+  const minusOne = g.scalar(-1, t);
+  const evenB = g.node('Equal', [g.node('Mod', [b, two], { fmod: 0 }), zero]);
+  const negPow = g.node('Where', [g.node('Equal', [a, one]), one,
+    g.node('Where', [g.node('Equal', [a, minusOne]), g.node('Where', [evenB, one, minusOne]), zero])]);
+  return g.node('Where', [g.node('Less', [b, zero]), negPow, r]);
 }
 
 export const pow = binary('pow', {
   dtype: arithType,
-  fn: (a, b) => a ** b,
-  opts: {
-    int32: int32Pow, big: (a, b) => (b < 0n ? (a === 1n ? 1n : a === -1n ? (b % 2n === 0n ? 1n : -1n) : 0n) : a ** b) },
-  onnx: 'Pow',
+  fn: cPow,
+  // int64 goes through BigInt whenever the doubles could be inexact (the result check in mapElementwise)
+  opts: { int32: int32Pow, int: (a, b) => Number(int64Pow(BigInt(a), BigInt(b))), big: int64Pow },
+  onnx: (g, a, b, t) => (isInt(t) ? lowerIntPow(g, a, b, t) : g.node('Pow', [a, b])),
 });
 /** Floor modulo (the result has the sign of the divisor), like Python's `%`. */
 export const mod = binary('mod', {
@@ -180,17 +268,27 @@ export const mod = binary('mod', {
   },
   onnx: (g, a, b, t) => {
     if (isInt(t)) return g.node('Mod', [a, b], { fmod: 0 });
-    // ONNX Mod on floats is C fmod (sign of the dividend); floor mod = a - floor(a / b) * b
-    return g.node('Sub', [a, g.node('Mul', [g.node('Floor', [g.node('Div', [a, b])]), b])]);
+    // fmod is exact; then into the divisor's sign, and a zero result takes the divisor's sign
+    const r = g.node('Mod', [a, b], { fmod: 1 });
+    const zero = g.scalar(0, t);
+    const moved = g.node('Where', [g.node('Xor', [g.node('Less', [r, zero]), g.node('Less', [b, zero])]), g.node('Add', [r, b]), r]);
+    // ±0 with the divisor's sign (NaN stays NaN), only ever in Where's second branch: onnxruntime's
+    // Where turns a -0 taken from its first branch into +0, and its optimizer swaps the branches of
+    // a Where on Not(c), so the condition is |r| > 0 (`moved` is never zero where it is taken)
+    const signedZero = g.node('Mul', [g.node('Abs', [r]), g.node('Sign', [b])]);
+    return g.node('Where', [g.node('Greater', [g.node('Abs', [r]), zero]), moved, signedZero]);
   },
 });
+/** NaN wins (NumPy's minimum/maximum); int64 compares exactly (onnxruntime's int64 Min/Max are not exact beyond 2^53). */
+const lowerMinMax = (op: 'Min' | 'Max', cmp: 'Less' | 'Greater') => (g: Lowering, a: string, b: string, t: DType) =>
+  (t === 'int64' ? g.node('Where', [g.node(cmp, [a, b]), a, b]) : t === 'bool' ? g.node(op === 'Min' ? 'And' : 'Or', [a, b]) : g.node(op, [a, b]));
 export const minimum = binary('minimum', {
-  dtype: arithType, fn: (a, b) => (a < b || Number.isNaN(a) ? a : Number.isNaN(b) ? b : b),
-  opts: { big: (a, b) => (a < b ? a : b) }, onnx: 'Min',
+  dtype: arithType, fn: (a, b) => (a < b || Number.isNaN(a) ? a : b),
+  opts: { big: (a, b) => (a < b ? a : b) }, onnx: lowerMinMax('Min', 'Less'),
 });
 export const maximum = binary('maximum', {
-  dtype: arithType, fn: (a, b) => (a > b || Number.isNaN(a) ? a : Number.isNaN(b) ? b : b),
-  opts: { big: (a, b) => (a > b ? a : b) }, onnx: 'Max',
+  dtype: arithType, fn: (a, b) => (a > b || Number.isNaN(a) ? a : b),
+  opts: { big: (a, b) => (a > b ? a : b) }, onnx: lowerMinMax('Max', 'Greater'),
 });
 export const greater = binary('greater', { dtype: boolOut, compute: orderType, fn: (a, b) => +(a > b), opts: { big: (a, b) => (a > b ? 1n : 0n) }, onnx: 'Greater' });
 export const less = binary('less', { dtype: boolOut, compute: orderType, fn: (a, b) => +(a < b), opts: { big: (a, b) => (a < b ? 1n : 0n) }, onnx: 'Less' });
@@ -208,7 +306,10 @@ export const logicalXor = binary('logicalXor', { dtype: boolOut, compute: boolIn
 
 // ---------------------------------------------------------------- where
 
-/** `where(cond, a, b)`: a where cond is true, else b; broadcast by name over all three. */
+/**
+ * `where(cond, a, b)`: a where cond is nonzero (NaN counts as true), else b; broadcast by name over
+ * all three. A selected zero is +0 on both paths.
+ */
 export const where = definePrimitive<undefined>({
   name: 'where',
   group: 'elementwise',
@@ -218,11 +319,20 @@ export const where = definePrimitive<undefined>({
     const ca = a.dtype === out.dtype ? a : castTensor(a, out.dtype);
     const cb = b.dtype === out.dtype ? b : castTensor(b, out.dtype);
     if (out.dtype === 'int64') return selectBig(c, ca, cb, out); // exact for any int64
-    return mapElementwise([c, ca, cb], out.shape, out.dtype, (x, y, z) => (x !== 0 ? y : z));
+    // `+ 0`: a selected zero is +0 (see the lowering)
+    return mapElementwise([c, ca, cb], out.shape, out.dtype, (x, y, z) => (x !== 0 ? y : z) + 0);
   },
   lower: (g, [c, a, b], _p, out) => {
     const cond = g.cast(g.align(c, out.shape), c.dtype, 'bool');
-    return g.node('Where', [cond, g.cast(g.align(a, out.shape), a.dtype, out.dtype), g.cast(g.align(b, out.shape), b.dtype, out.dtype)]);
+    // onnxruntime has no bool Where: select on uint8-sized int32 and cast back
+    const t = out.dtype === 'bool' ? 'int32' : out.dtype;
+    const r = g.node('Where', [cond, g.cast(g.align(a, out.shape), a.dtype, t), g.cast(g.align(b, out.shape), b.dtype, t)]);
+    // onnxruntime's Where turns a -0 of its first branch into +0 but keeps one of the second: both
+    // paths give +0 for every selected zero (cheaper than restoring signs; onnxruntime's optimizer
+    // would remove an `Add(r, 0)`)
+    if (!isFloat(t)) return g.cast(r, t, out.dtype);
+    const zero = g.scalar(0, t);
+    return g.node('Where', [g.node('Equal', [r, zero]), zero, r]);
   },
 });
 
@@ -232,6 +342,7 @@ function selectBig(c: Tensor, a: Tensor, b: Tensor, out: Aval): BigInt64Array {
   const cd = c._data!, ad = a._data as BigInt64Array, bd = b._data as BigInt64Array;
   const [mc, ma, mb] = [c, a, b].map((t) => broadcastMap(t.shape, out.shape));
   const at = (m: Int32Array | null | 'scalar', i: number) => (m === null ? i : m === 'scalar' ? 0 : m[i]);
-  for (let i = 0; i < n; i++) res[i] = cd[at(mc, i)] ? ad[at(ma, i)] : bd[at(mb, i)];
+  // loose != so that NaN (and nonzero bigints) count as true, as in the other paths
+  for (let i = 0; i < n; i++) res[i] = (cd[at(mc, i)] as number) != 0 ? ad[at(ma, i)] : bd[at(mb, i)];
   return res;
 }

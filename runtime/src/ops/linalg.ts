@@ -63,8 +63,8 @@ export const dot = definePrimitive<DotParams>({
       for (let i = 0; i < nA; i++) {
         const base = (s * nA + i) * nB;
         for (let k = 0; k < nK; k++) {
+          // no skipping of zeros: 0 · inf and 0 · NaN are NaN, as in MatMul
           const av = x[aOff[(s * nA + i) * nK + k]];
-          if (av === 0) continue;
           const r = k * nB;
           for (let j = 0; j < nB; j++) acc[base + j] += av * row[r + j];
         }

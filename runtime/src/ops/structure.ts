@@ -213,8 +213,9 @@ export const concat = definePrimitive<{ dim: string }>({
   },
   lower: (g, ins, p, out) => {
     const names = out.shape.names;
-    const parts = ins.map((x) => g.cast(g.transpose(x, names), x.dtype, out.dtype));
-    return g.node('Concat', parts, { axis: out.shape.indexOf(p.dim) });
+    // empty parts add nothing (and onnxruntime's Concat shape inference trips on them)
+    const parts = ins.filter((x) => x.shape.volume > 0).map((x) => g.cast(g.transpose(x, names), x.dtype, out.dtype));
+    return parts.length === 1 ? parts[0] : g.node('Concat', parts, { axis: out.shape.indexOf(p.dim) });
   },
 });
 

@@ -80,7 +80,12 @@ export class OrtSession {
       logSeverityLevel: 4, // fatal only: load and run failures are raised as errors instead of printed
       // Idle pool threads sleep instead of spinning: with a session per trace, spinning pools of
       // one session steal the cores from the next session's run (and from the JS thread).
-      ...(options.threads > 1 ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
+      extra: {
+        ...(options.threads > 1 ? { session: { intra_op: { allow_spinning: '0' } } } : {}),
+        // NoopElimination drops `x - c` and `x + c` for a zero c of either sign, which is wrong for
+        // x = -0 (docs/api.md "Numerics": signed zeros follow IEEE on both paths)
+        optimization: { disable_specified_optimizers: 'NoopElimination' },
+      },
     };
     const tryCuda = setting.kind === 'cuda' || (setting.kind === 'auto' && autoOutcome() !== 'cpu');
     let session: NativeSession | undefined;

@@ -1,0 +1,401 @@
+/**
+ * The fuzzer's op vocabulary: one entry per public operation, each saying how to pick its
+ * operands and parameters from random choices, how to apply it (through the public `math` API,
+ * so composites such as `clip` and `get`'s index clamping are exercised too), how to print it as
+ * TS code, and which tolerance family its results are compared with. The primitives an entry
+ * reaches are read back from the compiled graphs (see fuzz.test.ts's coverage check).
+ */
+import { math, Tensor, Shape, spatial, instance, channel, batch, dual, type DType } from 'tensorjit';
+
+/** An operand: a program value (by index), a JS number literal, a bigint literal, or the traced number argument. */
+export type Arg = { v: number } | { num: number } | { big: string } | { n: true };
+
+export interface OpNode { readonly op: string; readonly args: readonly Arg[]; readonly params?: any }
+
+/**
+ * How a result is compared with the eager op applied to the same (compiled) inputs.
+ * exact: bit-exact (NaN = NaN, signed zeros distinguished); transcendental: k ulp plus the
+ * conditioning term |f'(x)|·ulp(x); accumulate: n·eps·Σ|terms| (sum order differs); anyZero:
+ * exact, but -0 and 0 are equal (minimum / maximum of -0 and 0 may give either, docs/api.md).
+ */
+export type Tolerance = 'exact' | 'anyZero' | 'transcendental' | 'accumulate';
+
+/** What a generator sees: the values so far and a stream of random choices. */
+export interface GenContext {
+  readonly values: readonly Tensor[];
+  /** Next random choice in [0, n). */
+  pick(n: number): number;
+  /** A value index, preferring recent values. */
+  value(): number;
+  /** A value index broadcast-compatible with all of `with` (same size/kind/items for shared names), or undefined. */
+  compatible(...withIdx: number[]): number | undefined;
+  /** A weak operand: a JS number literal (edge values) or the traced number argument. */
+  weak(): Arg;
+  /** The traced number argument's current value (eager replay). */
+  readonly hasNumberArg: boolean;
+}
+
+export interface OpDef {
+  readonly name: string;
+  readonly tol: Tolerance | ((node: OpNode, ins: readonly unknown[]) => Tolerance);
+  /** Picks operands and parameters, or undefined when the op does not apply here. */
+  gen(ctx: GenContext): OpNode | undefined;
+  apply(args: readonly any[], params: any): Tensor;
+  code(args: readonly string[], params: any): string;
+}
+
+const UNARY = ['neg', 'abs', 'sign', 'sqrt', 'exp', 'log', 'sin', 'cos', 'tan', 'tanh', 'sigmoid', 'floor', 'ceil', 'round', 'logicalNot', 'isNan', 'isFinite'] as const;
+const TRANSCENDENTAL = new Set(['sqrt', 'exp', 'log', 'sin', 'cos', 'tan', 'tanh', 'sigmoid']);
+const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'mod', 'minimum', 'maximum', 'greater', 'less', 'greaterEqual', 'lessEqual', 'equal', 'notEqual', 'logicalAnd', 'logicalOr', 'logicalXor'] as const;
+const REDUCTIONS = ['sum', 'prod', 'mean', 'max', 'min', 'any', 'all', 'std'] as const;
+const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'int64', 'bool'];
+
+/** A JS literal as TS source. */
+export function numText(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  if (Object.is(x, -0)) return '-0';
+  return String(x);
+}
+
+export function dimsText(names: readonly string[]): string { return `'${names.join(',')}'`; }
+
+/** TS source of a one-dim Shape constructor call. */
+export function shapeCode(d: { name: string; kind: string; size?: number; labels?: readonly string[] }): string {
+  const name = d.kind === 'dual' ? d.name.replace(/^~/, '') : d.name;
+  const size = d.labels ? `'${d.labels.join(',')}'` : d.size === undefined ? undefined : String(d.size);
+  return size === undefined ? `${d.kind}('${name}')` : `${d.kind}({ ${JSON.stringify(name).slice(1, -1).match(/^[A-Za-z_]\w*$/) ? name : JSON.stringify(name)}: ${size} })`;
+}
+
+export function makeShape(d: { name: string; kind: string; size?: number; labels?: readonly string[] }): Shape {
+  const ctor = { spatial, instance, channel, batch, dual }[d.kind as 'spatial']!;
+  const name = d.kind === 'dual' ? d.name.replace(/^~/, '') : d.name;
+  if (d.size === undefined) return ctor(name);
+  return ctor({ [name]: d.labels ? d.labels.join(',') : d.size } as any);
+}
+
+const NEW_DIMS = [
+  { name: 'z', kind: 'spatial' }, { name: 'q', kind: 'instance' }, { name: 'k', kind: 'channel' }, { name: 'e', kind: 'batch' }, { name: '~u', kind: 'dual' },
+] as const;
+
+function freshDim(ctx: GenContext, x: Tensor, size: number): { name: string; kind: string; size: number } | undefined {
+  const free = NEW_DIMS.filter((d) => !x.shape.has(d.name));
+  if (!free.length) return undefined;
+  const d = free[ctx.pick(free.length)];
+  return { name: d.name, kind: d.kind, size };
+}
+
+const unaryDefs: OpDef[] = UNARY.map((op) => ({
+  name: op,
+  tol: TRANSCENDENTAL.has(op) ? 'transcendental' : 'exact',
+  gen: (ctx) => ({ op, args: [{ v: ctx.value() }] }),
+  apply: ([x]) => (math as any)[op](x),
+  code: ([x]) => `math.${op}(${x})`,
+}));
+
+const castDef: OpDef = {
+  name: 'cast',
+  tol: 'exact',
+  gen: (ctx) => ({ op: 'cast', args: [{ v: ctx.value() }], params: { dtype: DTYPES[ctx.pick(DTYPES.length)] } }),
+  apply: ([x], p) => math.cast(x, p.dtype),
+  code: ([x], p) => `math.cast(${x}, '${p.dtype}')`,
+};
+
+/** Second operand of a binary op: a compatible value mostly, else a weak number. */
+function secondOperand(ctx: GenContext, a: number): Arg {
+  const r = ctx.pick(10);
+  if (r < 6) {
+    const b = ctx.compatible(a);
+    if (b !== undefined) return { v: b };
+  }
+  if (r === 9) return { big: String([0n, 1n, -1n, 2n, 3n, 40n, 2n ** 62n, -(2n ** 63n)][ctx.pick(8)]) };
+  return ctx.weak();
+}
+
+const binaryDefs: OpDef[] = BINARY.map((op) => ({
+  name: op,
+  tol: op === 'pow' ? 'transcendental' : op === 'minimum' || op === 'maximum' ? 'anyZero' : 'exact',
+  gen: (ctx) => {
+    const a = ctx.value();
+    const b = secondOperand(ctx, a);
+    return ctx.pick(4) === 0 ? { op, args: [b, { v: a }] } : { op, args: [{ v: a }, b] };
+  },
+  apply: ([a, b]) => (math as any)[op](a, b),
+  code: ([a, b]) => `math.${op}(${a}, ${b})`,
+}));
+
+const whereDef: OpDef = {
+  name: 'where',
+  tol: 'exact',
+  gen: (ctx) => {
+    const c = ctx.value();
+    const a: Arg = ctx.pick(3) ? { v: ctx.compatible(c) ?? c } : ctx.weak();
+    const av = 'v' in a ? [c, a.v] : [c];
+    const bi = ctx.compatible(...av);
+    const b: Arg = ctx.pick(3) && bi !== undefined ? { v: bi } : ctx.weak();
+    return { op: 'where', args: [{ v: c }, a, b] };
+  },
+  apply: ([c, a, b]) => math.where(c, a, b),
+  code: ([c, a, b]) => `math.where(${c}, ${a}, ${b})`,
+};
+
+const clipDef: OpDef = {
+  name: 'clip',
+  tol: 'anyZero',
+  gen: (ctx) => {
+    const x = ctx.value();
+    const lo = secondOperand(ctx, x), hi = secondOperand(ctx, x);
+    return { op: 'clip', args: [{ v: x }, lo, hi] };
+  },
+  apply: ([x, lo, hi]) => math.clip(x, lo, hi),
+  code: ([x, lo, hi]) => `math.clip(${x}, ${lo}, ${hi})`,
+};
+
+function pickDims(ctx: GenContext, x: Tensor): string[] | undefined {
+  if (x.rank === 0 || ctx.pick(5) === 0) return undefined;
+  const names = x.shape.names.filter(() => ctx.pick(2) === 1);
+  return names.length ? names : [x.shape.names[ctx.pick(x.rank)]];
+}
+
+const reductionDefs: OpDef[] = REDUCTIONS.map((op) => ({
+  name: op,
+  tol: op === 'sum' || op === 'prod' || op === 'mean' || op === 'std' ? 'accumulate' : op === 'max' || op === 'min' ? 'anyZero' : 'exact',
+  gen: (ctx) => {
+    const x = ctx.value();
+    return { op, args: [{ v: x }], params: { dims: pickDims(ctx, ctx.values[x]) } };
+  },
+  apply: ([x], p) => (math as any)[op](x, p.dims),
+  code: ([x], p) => `math.${op}(${x}${p.dims ? `, ${dimsText(p.dims)}` : ''})`,
+}));
+
+const dotDef: OpDef = {
+  name: 'dot',
+  tol: 'accumulate',
+  gen: (ctx) => {
+    const ai = ctx.value();
+    const a = ctx.values[ai];
+    if (a.rank === 0) return undefined;
+    const da = a.shape.dims[ctx.pick(a.rank)];
+    // b: a value with a dim of the same size whose other shared dims broadcast with a's
+    const cands: [number, string][] = [];
+    ctx.values.forEach((b, bi) => {
+      for (const db of b.shape.dims) {
+        if (db.size !== da.size) continue;
+        const ra = a.shape.without(da.name), rb = b.shape.without(db.name);
+        if (ra.dims.every((d) => !rb.has(d.name) || (rb.dim(d.name).size === d.size && rb.dim(d.name).kind === d.kind && String(rb.dim(d.name).labels) === String(d.labels)))) cands.push([bi, db.name]);
+      }
+    });
+    if (!cands.length) return undefined;
+    const [bi, dbn] = cands[ctx.pick(cands.length)];
+    return { op: 'dot', args: [{ v: ai }, { v: bi }], params: { a: da.name, b: dbn } };
+  },
+  apply: ([a, b], p) => math.dot(a, p.a, b, p.b),
+  code: ([a, b], p) => `math.dot(${a}, '${p.a}', ${b}, '${p.b}')`,
+};
+
+const transposeDef: OpDef = {
+  name: 'transpose',
+  tol: 'exact',
+  gen: (ctx) => {
+    const x = ctx.value();
+    const names = ctx.values[x].shape.names.slice();
+    if (names.length < 2) return undefined;
+    for (let i = names.length - 1; i > 0; i--) { const j = ctx.pick(i + 1); [names[i], names[j]] = [names[j], names[i]]; }
+    return { op: 'transpose', args: [{ v: x }], params: { order: names } };
+  },
+  apply: ([x], p) => math.transpose(x, p.order),
+  code: ([x], p) => `math.transpose(${x}, ${dimsText(p.order)})`,
+};
+
+const renameDef: OpDef = {
+  name: 'renameDims',
+  tol: 'exact',
+  gen: (ctx) => {
+    const xi = ctx.value();
+    const x = ctx.values[xi];
+    if (x.rank === 0) return undefined;
+    const d = x.shape.dims[ctx.pick(x.rank)];
+    const to = freshDim(ctx, x, d.size!);
+    if (!to || (d.labels && to.kind !== 'channel')) return undefined;
+    return { op: 'renameDims', args: [{ v: xi }], params: { from: d.name, to: { name: to.name, kind: to.kind } } };
+  },
+  apply: ([x], p) => math.renameDims(x, p.from, makeShape(p.to)),
+  code: ([x], p) => `math.renameDims(${x}, '${p.from}', ${shapeCode(p.to)})`,
+};
+
+const packDef: OpDef = {
+  name: 'packDims',
+  tol: 'exact',
+  gen: (ctx) => {
+    const xi = ctx.value();
+    const x = ctx.values[xi];
+    if (x.rank === 0) return undefined;
+    const names = x.shape.names.filter(() => ctx.pick(2) === 1);
+    if (!names.length) names.push(x.shape.names[0]);
+    const to = freshDim(ctx, x, 0);
+    if (!to) return undefined;
+    return { op: 'packDims', args: [{ v: xi }], params: { dims: names, to: { name: to.name, kind: to.kind } } };
+  },
+  apply: ([x], p) => math.packDims(x, p.dims, makeShape(p.to)),
+  code: ([x], p) => `math.packDims(${x}, ${dimsText(p.dims)}, ${shapeCode(p.to)})`,
+};
+
+const unpackDef: OpDef = {
+  name: 'unpackDim',
+  tol: 'exact',
+  gen: (ctx) => {
+    const xi = ctx.value();
+    const x = ctx.values[xi];
+    const dims = x.shape.dims.filter((d) => !d.labels);
+    if (!dims.length) return undefined;
+    const d = dims[ctx.pick(dims.length)];
+    const n = d.size!;
+    const divisors = n === 0 ? [0, 1, 2] : [1, 2, 3, 4].filter((k) => n % k === 0);
+    const f = divisors[ctx.pick(divisors.length)];
+    const free = NEW_DIMS.filter((nd) => !x.shape.has(nd.name) || nd.name === d.name);
+    if (free.length < 2) return undefined;
+    const i = ctx.pick(free.length);
+    const j = (i + 1 + ctx.pick(free.length - 1)) % free.length;
+    // one size left out (inferred) unless the dim is empty
+    const first = { name: free[i].name, kind: free[i].kind, size: f };
+    const second = { name: free[j].name, kind: free[j].kind, size: n === 0 ? (f === 0 ? 2 : 0) : undefined };
+    return { op: 'unpackDim', args: [{ v: xi }], params: { dim: d.name, to: [first, second] } };
+  },
+  apply: ([x], p) => math.unpackDim(x, p.dim, makeShape(p.to[0]).and(makeShape(p.to[1]))),
+  code: ([x], p) => `math.unpackDim(${x}, '${p.dim}', ${shapeCode(p.to[0])}.and(${shapeCode(p.to[1])}))`,
+};
+
+const expandDef: OpDef = {
+  name: 'expand',
+  tol: 'exact',
+  gen: (ctx) => {
+    const xi = ctx.value();
+    const d = freshDim(ctx, ctx.values[xi], [0, 1, 2, 3][ctx.pick(4)]);
+    return d && { op: 'expand', args: [{ v: xi }], params: { dim: d } };
+  },
+  apply: ([x], p) => math.expand(x, makeShape(p.dim)),
+  code: ([x], p) => `math.expand(${x}, ${shapeCode(p.dim)})`,
+};
+
+const STEPS = [1, 1, 2, -1, -2, 3];
+
+const getDef: OpDef = {
+  name: 'get',
+  tol: 'exact',
+  gen: (ctx) => {
+    const xi = ctx.value();
+    const x = ctx.values[xi];
+    if (x.rank === 0) return undefined;
+    const d = x.shape.dims[ctx.pick(x.rank)];
+    const n = d.size!;
+    const kind = ctx.pick(4);
+    if (kind === 0 && n > 0) return { op: 'get', args: [{ v: xi }], params: { dim: d.name, sel: ctx.pick(2 * n) - n } };
+    if (kind === 1 && d.labels && n > 0) {
+      const items = d.labels.filter(() => ctx.pick(2) === 1);
+      return { op: 'get', args: [{ v: xi }], params: { dim: d.name, sel: items.length === 1 && ctx.pick(2) ? items[0] : items.length ? items : [d.labels[0]] } };
+    }
+    const r = () => ctx.pick(2 * n + 5) - n - 2;
+    const step = STEPS[ctx.pick(STEPS.length)];
+    return { op: 'get', args: [{ v: xi }], params: { dim: d.name, sel: step === 1 && ctx.pick(2) ? [r(), r()] : [r(), r(), step] } };
+  },
+  apply: ([x], p) => x.get({ [p.dim]: p.sel }),
+  code: ([x], p) => `${x}.get({ ${/^\w+$/.test(p.dim) ? p.dim : JSON.stringify(p.dim)}: ${JSON.stringify(p.sel).replace(/"/g, "'").replace(/,/g, ', ')} })`,
+};
+
+const concatDef: OpDef = {
+  name: 'concat',
+  tol: 'exact',
+  gen: (ctx) => {
+    const ai = ctx.value();
+    const a = ctx.values[ai];
+    if (a.rank === 0) return undefined;
+    const d = a.shape.dims[ctx.pick(a.rank)];
+    const rest = a.shape.without(d.name);
+    const cands: number[] = [];
+    ctx.values.forEach((b, bi) => {
+      if (b.shape.has(d.name) && b.shape.dim(d.name).kind === d.kind && b.shape.without(d.name).sameDims(rest)
+        && rest.dims.every((r) => String(b.shape.dim(r.name).labels) === String(r.labels))) cands.push(bi);
+    });
+    const k = 1 + ctx.pick(3);
+    const args: Arg[] = [{ v: ai }];
+    for (let i = 0; i < k; i++) args.push({ v: cands[ctx.pick(cands.length)] });
+    return { op: 'concat', args, params: { dim: d.name } };
+  },
+  apply: (args, p) => math.concat(args, p.dim),
+  code: (args, p) => `math.concat([${args.join(', ')}], '${p.dim}')`,
+};
+
+function stackOperands(ctx: GenContext): Arg[] {
+  const a = ctx.value();
+  const args: Arg[] = [{ v: a }];
+  const idx = [a];
+  const k = 1 + ctx.pick(2);
+  for (let i = 0; i < k; i++) {
+    const b = ctx.compatible(...idx);
+    if (b === undefined || ctx.pick(5) === 0) args.push(ctx.weak());
+    else { args.push({ v: b }); idx.push(b); }
+  }
+  return args;
+}
+
+const stackDef: OpDef = {
+  name: 'stack',
+  tol: 'exact',
+  gen: (ctx) => {
+    const args = stackOperands(ctx);
+    const all = args.flatMap((a) => ('v' in a ? [ctx.values[a.v]] : []));
+    const free = NEW_DIMS.filter((d) => all.every((t) => !t.shape.has(d.name)));
+    if (!free.length) return undefined;
+    const d = free[ctx.pick(free.length)];
+    return { op: 'stack', args, params: { dim: { name: d.name, kind: d.kind } } };
+  },
+  apply: (args, p) => math.stack(args, makeShape(p.dim)),
+  code: (args, p) => `math.stack([${args.join(', ')}], ${shapeCode(p.dim)})`,
+};
+
+/** `math.tensor([t1, t2])` of tensors (inside the jit function: a traced stack). */
+const tensorOfDef: OpDef = {
+  name: 'tensorOf',
+  tol: 'exact',
+  gen: (ctx) => {
+    const a = ctx.value();
+    const b = ctx.compatible(a);
+    const x = ctx.values[a];
+    if (b === undefined || x.shape.has('vector') || ctx.values[b].shape.has('vector')) return undefined;
+    return { op: 'tensorOf', args: [{ v: a }, { v: b }] };
+  },
+  apply: (args) => math.tensor(args),
+  code: (args) => `math.tensor([${args.join(', ')}])`,
+};
+
+/**
+ * `math.whileLoop` (the `while` primitive with its sub-graphs): a counter and a state; the body
+ * applies one element-wise op that keeps the state's dtype, at most 1–3 times.
+ */
+const LOOP_BODIES = ['neg', 'abs', 'floor', 'sign', 'add', 'mul', 'sub', 'maximum'] as const;
+const whileDef: OpDef = {
+  name: 'whileLoop',
+  tol: 'exact',
+  gen: (ctx) => {
+    const xi = ctx.value();
+    const x = ctx.values[xi];
+    if (x.dtype === 'bool') return undefined;
+    return { op: 'whileLoop', args: [{ v: xi }], params: { body: LOOP_BODIES[ctx.pick(LOOP_BODIES.length)], n: 1 + ctx.pick(3), max: ctx.pick(2) ? 2 : undefined } };
+  },
+  apply: ([x], p) => {
+    const step = (s: Tensor): Tensor => (['add', 'mul', 'sub', 'maximum'].includes(p.body) ? (math as any)[p.body](s, s) : (math as any)[p.body](s));
+    const [, out] = math.whileLoop(([i]: Tensor[]) => math.less(i, p.n), ([i, s]: Tensor[]) => [math.add(i, 1), step(s)], [math.tensor(0, { dtype: 'int32' }), x], p.max === undefined ? undefined : { maxIterations: p.max });
+    return out;
+  },
+  code: ([x], p) => {
+    const step = ['add', 'mul', 'sub', 'maximum'].includes(p.body) ? `math.${p.body}(s, s)` : `math.${p.body}(s)`;
+    return `math.whileLoop(([i]) => math.less(i, ${p.n}), ([i, s]) => [math.add(i, 1), ${step}], [math.tensor(0, { dtype: 'int32' }), ${x}]${p.max === undefined ? '' : `, { maxIterations: ${p.max} }`})[1]`;
+  },
+};
+
+export const OPS: readonly OpDef[] = [whileDef, 
+  ...unaryDefs, castDef, ...binaryDefs, whereDef, clipDef, ...reductionDefs, dotDef,
+  transposeDef, renameDef, packDef, unpackDef, expandDef, getDef, concatDef, stackDef, tensorOfDef,
+];
+export const OP_BY_NAME = new Map(OPS.map((o) => [o.name, o]));

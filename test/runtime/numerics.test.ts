@@ -1,0 +1,120 @@
+/**
+ * Regression tests for the numerics rules (docs/api.md "Numerics"): each root cause found by the
+ * differential fuzzer, checked eagerly and compiled (first and cached call) against the value the
+ * rule gives.
+ */
+import { math, Tensor, spatial, channel, batch } from 'tensorjit';
+import { assertTensor } from '../helpers';
+
+const x = spatial('x');
+
+/** Runs `f` eagerly and compiled (twice) and checks all three against the expected result. */
+function both(f: (...a: any[]) => Tensor, args: unknown[], shape: string, dtype: string, expected: readonly (number | bigint | boolean)[]): void {
+  assertTensor(f(...args), shape, dtype, expected, 'eager');
+  const j = math.jitCompile(f);
+  assertTensor(j(...args), shape, dtype, expected, 'compiled');
+  assertTensor(j(...args), shape, dtype, expected, 'compiled (cached)');
+  j.forgetTraces();
+}
+
+describe('numerics rules: eager and compiled agree', () => {
+  it('where on bool values (onnxruntime has no bool Where)', () => {
+    both((c, a, b) => math.where(c, a, b), [math.tensor([true, false], x), math.tensor([true, true], x), math.tensor([false, false], x)], '(xˢ=2)', 'bool', [true, false]);
+  });
+
+  it('where treats a NaN condition as true; a selected zero is +0', () => {
+    both((c, a, b) => math.where(c, a, b), [math.tensor([NaN, 0], x), math.tensor([5n, 5n], x), math.tensor([0n, 0n], x)], '(xˢ=2)', 'int64', [5n, 0n]);
+    both((c, a, b) => math.where(c, a, b), [math.tensor([true, false], x), math.tensor([-0, -0], x), math.tensor([1, -0], x)], '(xˢ=2)', 'float32', [0, 0]);
+  });
+
+  it('size-0 dims: expand, stack, concat, packDims and dot over an empty dim', () => {
+    both((a) => math.expand(a, channel({ nc: 0 })), [math.tensor([1], spatial('y'))], '(yˢ=1, ncᶜ=0)', 'float32', []);
+    both((a) => math.stack([a, a], batch('s')), [math.zeros(spatial({ x: 0 }))], '(sᵇ=2, xˢ=0)', 'float32', []);
+    both((a, b) => math.concat([a, b], 'x'), [math.zeros(spatial({ x: 0 })), math.ones(spatial({ x: 2 }))], '(xˢ=2)', 'float32', [1, 1]);
+    both((a) => math.packDims(a, 'x,y', spatial('p')), [math.zeros(spatial({ x: 0, y: 2 }))], '(pˢ=0)', 'float32', []);
+    both((a, b) => math.dot(a, 'x', b, 'x'), [math.zeros(spatial({ x: 0, y: 2 })), math.zeros(spatial({ x: 0 }))], '(yˢ=2)', 'float32', [0, 0]);
+  });
+
+  it('every op has a kernel for float64 (tan), and sigmoid is stable in the tails', () => {
+    both((a) => math.tan(a), [math.tensor(new Float64Array([1]), x)], '(xˢ=1)', 'float64', [Math.tan(1)]);
+    const s = (v: number) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+    both((a) => math.sigmoid(a), [math.tensor(new Float64Array([-30, -700, 40]), x)], '(xˢ=3)', 'float64', [s(-30), s(-700), s(40)]);
+    both((a) => math.sigmoid(a), [math.tensor([-20, -10], x)], '(xˢ=2)', 'float32', [Math.fround(s(-20)), Math.fround(s(-10))]);
+  });
+
+  it('int sums and products wrap (int64 exactly)', () => {
+    both((a) => math.sum(a), [math.tensor([2147483647, 1], x, { dtype: 'int32' })], '()', 'int32', [-2147483648]);
+    both((a) => math.sum(a), [math.tensor([2n ** 62n, 2n ** 62n], x)], '()', 'int64', [-(2n ** 63n)]);
+    both((a) => math.prod(a), [math.tensor([-8n, -(2n ** 63n)], x)], '()', 'int64', [0n]);
+    both((a) => math.prod(a), [math.tensor([65536, 65537, 3], x, { dtype: 'int32' })], '()', 'int32', [196608]);
+  });
+
+  it('float32 sums accumulate in float64 (no overflow of partial sums)', () => {
+    both((a) => math.sum(a), [math.tensor([3e38, 3e38, -3e38], x)], '()', 'float32', [Math.fround(3e38)]);
+  });
+
+  it('max / min propagate NaN; over an empty dim they give 0 (ΦML), any gives false', () => {
+    both((a) => math.max(a), [math.tensor([1, NaN, 3], x)], '()', 'float32', [NaN]);
+    both((a) => math.min(a), [math.tensor([1, NaN, 3], x)], '()', 'float32', [NaN]);
+    both((a) => math.max(a, 'x'), [math.zeros(spatial({ x: 0 }))], '()', 'float32', [0]);
+    both((a) => math.max(a, 'x'), [math.zeros(spatial({ x: 0 }), { dtype: 'bool' })], '()', 'bool', [false]);
+    both((a) => math.any(a, 'x'), [math.zeros(spatial({ x: 0 }), { dtype: 'bool' })], '()', 'bool', [false]);
+    both((a, b) => math.maximum(a, b), [math.tensor([1, NaN], x), math.tensor([NaN, 2], x)], '(xˢ=2)', 'float32', [NaN, NaN]);
+  });
+
+  it('int64 minimum / maximum / sign / clip / max beyond 2^31', () => {
+    const big = math.tensor([2n ** 60n + 1n, -(2n ** 40n), 2n ** 31n], x);
+    both((a) => math.sign(a), [big], '(xˢ=3)', 'int64', [1n, -1n, 1n]);
+    both((a) => math.minimum(a, 2n ** 60n), [big], '(xˢ=3)', 'int64', [2n ** 60n, -(2n ** 40n), 2n ** 31n]);
+    both((a) => math.clip(a, -(2n ** 35n), 2n ** 35n), [big], '(xˢ=3)', 'int64', [2n ** 35n, -(2n ** 35n), 2n ** 31n]);
+    both((a) => math.min(a), [math.tensor([-8n, -(2n ** 31n) - 1n], x)], '()', 'int64', [-(2n ** 31n) - 1n]);
+  });
+
+  it('negative-step get with a clamped start is empty', () => {
+    both((a) => a.get({ x: [-5, -4, -1] }), [math.tensor([1, 2, 3], x)], '(xˢ=0)', 'float32', []);
+  });
+
+  it('mixed dtypes: operands are converted to the compute dtype first', () => {
+    both((a, b) => math.equal(a, b), [math.tensor([16777217], x, { dtype: 'int32' }), math.tensor([16777216], x)], '(xˢ=1)', 'bool', [true]);
+  });
+
+  it('pow follows C (pow(1, NaN) = 1, pow(x, 0) = 1); int pow wraps', () => {
+    both((a, b) => math.pow(a, b), [math.tensor([1, NaN, -1], x), math.tensor([NaN, 0, Infinity], x)], '(xˢ=3)', 'float32', [1, 1, 1]);
+    both((a, b) => math.pow(a, b), [math.tensor([3n, 2n, 0n, 2n ** 31n], x), math.tensor([40n, 70n, -1n, 2n ** 31n], x)], '(xˢ=4)', 'int64', [BigInt.asIntN(64, 3n ** 40n), 0n, 0n, 0n]);
+    both((a, b) => math.pow(a, b), [math.tensor([3, 2, -1], x, { dtype: 'int32' }), math.tensor([40, -1, -3], x, { dtype: 'int32' })], '(xˢ=3)', 'int32', [Number(BigInt.asIntN(32, 3n ** 40n)), 0, -1]);
+  });
+
+  it('dot: 0 · inf is NaN', () => {
+    both((a, b) => math.dot(a, 'x', b, 'x'), [math.tensor([0, 1], x), math.tensor([Infinity, 1], x)], '()', 'float32', [NaN]);
+  });
+
+  it('mod: floor modulo from fmod (exact), infinite divisors, signed zeros', () => {
+    both((a, b) => math.mod(a, b), [math.tensor([5, -5, 5, 6, -6], x), math.tensor([Infinity, Infinity, -Infinity, -3, 3], x)], '(xˢ=5)', 'float32', [5, Infinity, -Infinity, -0, 0]);
+    both((a, b) => math.mod(a, b), [math.tensor(new Float64Array([0.3, 1e17]), x), math.tensor(new Float64Array([0.1, 3]), x)], '(xˢ=2)', 'float64', [0.3 % 0.1, 1]);
+  });
+
+  it('casts of NaN / ±inf / out-of-range floats to ints give the minimum', () => {
+    both((a) => math.cast(a, 'int32'), [math.tensor([NaN, Infinity, -Infinity, 3e9, -2.7], x)], '(xˢ=5)', 'int32', [-2147483648, -2147483648, -2147483648, -2147483648, -2]);
+    both((a) => math.cast(a, 'int64'), [math.tensor(new Float64Array([NaN, 1e19, -1e19, 2 ** 62]), x)], '(xˢ=4)', 'int64', [-(2n ** 63n), -(2n ** 63n), -(2n ** 63n), 2n ** 62n]);
+  });
+
+  it('int64 → float32 rounds once', () => {
+    both((a) => math.cast(a, 'float32'), [math.tensor([2n ** 60n + 2n ** 36n + 1n], x)], '(xˢ=1)', 'float32', [2 ** 60 + 2 ** 37]);
+  });
+
+  it('a traced JS number is weak: i64.mul(n) is int64 on both paths, n alone is float32', () => {
+    both((a, n) => a.mul(n), [math.tensor([3n], x), 2], '(xˢ=1)', 'int64', [6n]);
+    both((a, n) => a.mul(n), [math.tensor([3n], x), 2 ** 40 + 1], '(xˢ=1)', 'int64', [3n * (2n ** 40n + 1n)]);
+    both((a, n) => a.mul(n), [math.tensor([3n], x), 0.5], '(xˢ=1)', 'float32', [1.5]);
+    both((a, n) => a.mul(n), [math.tensor(new Float64Array([3]), x), 0.1], '(xˢ=1)', 'float64', [0.30000000000000004]);
+    both((_a, n) => math.neg(n), [math.tensor([3n], x), 2], '()', 'float32', [-2]);
+  });
+
+  it('math.tensor([t1, t2]) of tensors inside a jit function', () => {
+    both((a, b) => math.tensor([a, b]), [math.tensor(1.5), math.tensor(2)], '(vectorᶜ=2)', 'float32', [1.5, 2]);
+  });
+
+  it('compiled NoopElimination is off: x - (-0) is +0 for x = -0', () => {
+    both((a) => math.sub(a, -0), [math.tensor(new Float64Array([-0, 1]), x)], '(xˢ=2)', 'float64', [0, 1]);
+  });
+});

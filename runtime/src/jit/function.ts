@@ -9,7 +9,7 @@ import { Shape } from '../shape';
 import type { DType, TypedArray } from '../dtype';
 import { JitError, CompiledRunError } from '../errors';
 import { Trace, currentTrace, withTrace, ForeignTracerError } from '../trace/trace';
-import { Var, formatGraph, type Atom, type Graph } from '../trace/ir';
+import { Var, formatGraph, graphWork, type Atom, type Graph } from '../trace/ir';
 import { optimize } from '../trace/optimize';
 import { evalGraph } from '../trace/subgraph';
 import { lowerGraph, type LoweredModel } from '../onnx/lower';
@@ -175,7 +175,7 @@ class CompiledTrace {
   async runAsync(leaves: readonly unknown[]): Promise<unknown> {
     if (this.outputs.length === 0) return assemble(this.plan, []);
     if (!this.asyncSession) {
-      const work = this.graph.eqns.reduce((acc, e) => acc + (e.out.shape.volume || 0), 0);
+      const work = graphWork(this.graph);
       this.asyncSession = new AsyncSession(() => this.lowered.bytes, this.inputs, this.outputs, threadsFor(work));
     }
     const data = this.fillFeed(leaves).slice();
@@ -194,7 +194,7 @@ class CompiledTrace {
     this.release();
     let session: OrtSession;
     try {
-      const work = this.graph.eqns.reduce((acc, e) => acc + (e.out.shape.volume || 0), 0);
+      const work = graphWork(this.graph);
       session = new OrtSession(this.lowered.bytes, this.inputs, this.outputs, { threads: threadsFor(work) });
     } catch (e) {
       throw this.owner.runError(e, this, 'load');

@@ -1,5 +1,5 @@
 /**
- * The six workloads of `npm run bench` (issue 6). Each builds its contenders, runs them
+ * The workloads of `npm run bench`: (1)–(6) from issue 6, (7)–(8) loops from issue 12 (bench/loops.ts). Each builds its contenders, runs them
  * interleaved through the harness, and adds the physical reference it is measured against.
  */
 import { math, spatial, channel, batch, Tensor, type JitFunction } from 'tensorjit';
@@ -10,6 +10,7 @@ import { exported, loadOnly } from './ort';
 import { type TF, type Jax, JAX_VERSION, TF_VERSION, versionOf } from './peers';
 import type { References } from './machine';
 import * as F from './functions';
+import { poissonCg, iterateFirstCall } from './loops';
 
 export interface WorkloadResult {
   /** 1–6, as numbered in issue 6. */
@@ -332,6 +333,7 @@ export async function cache(ctx: Context): Promise<WorkloadResult[]> {
 
 export const WORKLOADS: Record<string, (ctx: Context) => Promise<WorkloadResult[]>> = {
   dispatch, elementwise, mlp, simulation, 'first-call': firstCall, cache,
+  'poisson-cg': poissonCg, 'iterate-first-call': iterateFirstCall,
 };
 
 export { TF_VERSION };

@@ -2,6 +2,7 @@
  * Typed errors. Each names what is wrong and, where there is one, the fix: users meet these
  * messages first, so they are part of the API.
  */
+import type { Tensor } from './tensor';
 
 /** Dims that do not fit: unknown names, size mismatches (`x: 3 vs 4`), bad shape specs. */
 export class ShapeError extends Error {
@@ -49,4 +50,13 @@ export class DeviceError extends Error {
  */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/**
+ * An iterative solve (math.solveLinear) did not reach its tolerance within maxIterations, or
+ * diverged. Holds the last estimate `x`, its `residual` (y - f(x)) and the `iterations` per batch entry.
+ */
+export class NotConvergedError extends Error {
+  override name = 'NotConvergedError';
+  constructor(message: string, readonly x?: Tensor, readonly residual?: Tensor, readonly iterations?: Tensor) { super(message); }
 }

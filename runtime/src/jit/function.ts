@@ -10,7 +10,7 @@ import { Shape } from '../shape';
 import { type DType, type TypedArray, isIntegralNumber, weakNumberData } from '../dtype';
 import { JitError, CompiledRunError, ConfigError, DeviceError, TensorDataError } from '../errors';
 import { Trace, currentTrace, withTrace, ForeignTracerError } from '../trace/trace';
-import { Var, formatGraph, type Atom, type Graph } from '../trace/ir';
+import { Var, formatGraph, graphWork, type Atom, type Graph } from '../trace/ir';
 import { optimize } from '../trace/optimize';
 import { evalGraph } from '../trace/subgraph';
 import { lowerGraph, type LoweredModel } from '../onnx/lower';
@@ -185,7 +185,7 @@ class CompiledTrace implements Pooled {
   async runAsync(leaves: readonly unknown[]): Promise<unknown> {
     if (this.outputs.length === 0) return assemble(this.plan, []);
     if (!this.asyncSession) {
-      const work = this.graph.eqns.reduce((acc, e) => acc + (e.out.shape.volume || 0), 0);
+      const work = graphWork(this.graph);
       this.asyncSession = new AsyncSession(() => this.lowered.bytes, this.inputs, this.outputs, threadsFor(work));
     }
     const data = this.fillFeed(leaves).slice();
@@ -212,7 +212,7 @@ class CompiledTrace implements Pooled {
     maxSessions(); // a bad TENSORJIT_MAX_SESSIONS is refused before a session is built
     let session: OrtSession;
     try {
-      const work = this.graph.eqns.reduce((acc, e) => acc + (e.out.shape.volume || 0), 0);
+      const work = graphWork(this.graph);
       session = new OrtSession(this.lowered.bytes, this.inputs, this.outputs, { threads: threadsFor(work) });
     } catch (e) {
       throw this.owner.runError(e, this, 'load');

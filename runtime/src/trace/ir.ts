@@ -50,6 +50,19 @@ export function isGraph(v: unknown): v is Graph {
 /** The outputs of an equation (one Var, or all of a multi-output primitive's). */
 export function eqnOuts(e: Eqn): readonly Var[] { return e.outs ?? [e.out]; }
 
+/**
+ * Elements the graph's equations produce, sub-graphs included (each counted once, whatever the
+ * number of iterations): a size estimate used to choose thread counts.
+ */
+export function graphWork(g: Graph): number {
+  let work = 0;
+  for (const e of g.eqns) {
+    for (const v of eqnOuts(e)) work += v.shape.volume || 0;
+    for (const [, sub] of subgraphsOf(e)) work += graphWork(sub);
+  }
+  return work;
+}
+
 /** The sub-graphs held in an equation's params (a loop's cond and body), by param name. */
 export function subgraphsOf(e: Eqn): [string, Graph][] {
   const p = e.params;

@@ -10,3 +10,4 @@ export { jitStateOf } from './jit/function';
 export { parseParams } from './jit/params';
 export { float32Text, pythonFloatRepr, formatFixed, formatExp } from './format';
 export { traceSubgraph, evalGraph, type ClosedGraph } from './trace/subgraph';
+export { VJP_RULES, NON_DIFFERENTIABLE, type VjpRule } from './autodiff/rules';

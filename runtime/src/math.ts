@@ -10,3 +10,4 @@ export { jitOf } from './jit/jitof';
 export { use, type Backend } from './jit/backend';
 export { setDevice, getDevice, type DeviceKind, type DeviceOptions } from './session/device';
 export { whileLoop, iterate, type LoopState, type WhileLoopOptions } from './loops';
+export { gradient, jacobian, stopGradient, customGradient, type GradientOptions } from './autodiff/gradient';

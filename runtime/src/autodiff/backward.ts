@@ -69,8 +69,9 @@ export function traceForGradient(f: (...args: any[]) => unknown, req: TraceReque
     });
     if (isWrt) {
       let k = 0;
-      wrtLeaves.push(leaves.slice());
-      wrtTrees.push(rebuild(tree, '', (leaf) => (leaf instanceof Tensor ? new InRef(leaves[k++]) : leaf)));
+      const at = req.wrt.indexOf(i);
+      wrtLeaves[at] = leaves.slice();
+      wrtTrees[at] = (rebuild(tree, '', (leaf) => (leaf instanceof Tensor ? new InRef(leaves[k++]) : leaf)));
     }
     return tree;
   });

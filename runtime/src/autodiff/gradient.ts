@@ -12,10 +12,9 @@ import { bind } from '../ops/registry';
 import * as mv from '../ops/structure';
 import * as ops from '../operations';
 import { parseParams } from '../jit/params';
-import { onesLike } from '../create';
 import type { Var } from '../trace/ir';
 import { traceForGradient, evalForward, backward, atomValue, fillTemplate, OutRef, InRef, type TracedFunction } from './backward';
-import { defineVjp, zerosOf } from './rules';
+import { defineVjp, zerosOf, onesOf } from './rules';
 import { stopGradientPrim, customVjpPrim, type CustomVjpParams } from './primitives';
 
 export interface GradientOptions {
@@ -114,7 +113,7 @@ export function gradient<F extends (...args: any[]) => any>(f: F, options: Gradi
           `are summed). Reduce it, e.g. math.sum(loss) or math.mean(loss), or use math.jacobian for non-scalar outputs.`);
     }
     const vars = wrtVars(traced);
-    const seeds = new Map([[traced.graph.outputs[ref.index], onesLike(loss)]]);
+    const seeds = new Map([[traced.graph.outputs[ref.index], onesOf(loss.shape, loss.dtype)]]);
     const cts = backward(traced.graph, env, seeds, vars);
     const trees = gradientTrees(traced, vars, cts);
     const grad = p.several ? trees : trees[0];

@@ -36,6 +36,13 @@ export function zerosOf(shape: Shape, dtype: DType): Tensor {
   return Tensor._concrete(shape, dtype, allocate(dtype, shape.volume));
 }
 
+/** Concrete ones (a literal inside a trace, so that constant folding sees them). */
+export function onesOf(shape: Shape, dtype: DType): Tensor {
+  const d = allocate(dtype, shape.volume);
+  d.fill(1 as never);
+  return Tensor._concrete(shape, dtype, d);
+}
+
 const { add, sub, mul, div, neg, where } = ops;
 
 /** Same cotangent for every input (add, identity-like movement). */

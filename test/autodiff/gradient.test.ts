@@ -6,6 +6,11 @@ import * as assert from 'assert';
 import { math, spatial, channel, batch, instance, vec, Tensor } from 'tensorjit';
 import { assertAllClose, values, throwsWith } from '../helpers';
 
+/** jitCompile, remembered so that the sessions are released after the suite (other suites count live sessions). */
+const compiled: { forgetTraces(): void }[] = [];
+const jit: typeof math.jitCompile = (f, o) => { const j = math.jitCompile(f, o); compiled.push(j); return j; };
+const releaseSessions = () => compiled.splice(0).forEach((j) => j.forgetTraces());
+
 const t = (xs: number[], ...s: Parameters<typeof math.tensor>[1][]) => math.tensor(xs, ...(s as any));
 
 describe('math.gradient (ΦML Autodiff notebook)', () => {
@@ -100,10 +105,11 @@ describe('math.gradient: trees, auxiliary outputs, named dims', () => {
 });
 
 describe('math.gradient inside jit functions', () => {
+  after(releaseSessions);
   it('one ONNX model with forward and backward, cached like any trace', () => {
     let traced = 0;
     const loss = (w: Tensor, x: Tensor) => { traced++; return math.mean(math.tanh(math.dot(x, 'i', w, 'i')).pow(2), 'b'); };
-    const step = math.jitCompile((w: Tensor, x: Tensor) => {
+    const step = jit((w: Tensor, x: Tensor) => {
       const [l, g] = math.gradient(loss)(w, x) as [Tensor, Tensor];
       return [l, w.sub(g.mul(0.1))];
     });
@@ -123,7 +129,7 @@ describe('math.gradient inside jit functions', () => {
   it('a jit-compiled gradient function gives the eager values', () => {
     const f = (x: Tensor, y: Tensor) => math.sum(math.sin(x).mul(y).add(math.exp(x.mul(y))));
     const g = math.gradient(f, { wrt: 'x,y' });
-    const jg = math.jitCompile(g);
+    const jg = jit(g);
     const x = t([0.1, 0.7, -1.2], spatial('x')), y = t([0.3, -0.4], spatial('y'));
     const [eo, [ex, ey]] = g(x, y) as [Tensor, Tensor[]];
     const [co, [cx, cy]] = jg(x, y) as [Tensor, Tensor[]];
@@ -135,18 +141,19 @@ describe('math.gradient inside jit functions', () => {
   });
 
   it('a closure over a traced value of the jit function is named, with the fix', () => {
-    const outer = math.jitCompile((x: Tensor, y: Tensor) => math.gradient((z: Tensor) => math.sum(z.mul(y)))(x), { name: 'outer' });
+    const outer = jit((x: Tensor, y: Tensor) => math.gradient((z: Tensor) => math.sum(z.mul(y)))(x), { name: 'outer' });
     throwsWith(() => outer(t([1, 2], spatial('x')), math.tensor(2)), 'JitError', /f uses a traced value of 'outer' that is not one of its parameters.*Pass that value to f as a parameter/);
   });
 });
 
 describe('math.stopGradient and math.customGradient', () => {
+  after(releaseSessions);
   it('stopGradient: the value passes, the gradient does not', () => {
     const f = (x: Tensor) => math.sum(x.mul(math.stopGradient(x)));
     const [out, g] = math.gradient(f)(t([1, 2], spatial('x'))) as Tensor[];
     assert.strictEqual(String(out), '5.0');
     assert.strictEqual(String(g), '(1.000, 2.000) along xˢ');
-    const jg = math.jitCompile(math.gradient(f, { getOutput: false }));
+    const jg = jit(math.gradient(f, { getOutput: false }));
     assert.strictEqual(String(jg(t([1, 2], spatial('x')))), '(1.000, 2.000) along xˢ');
   });
 
@@ -161,7 +168,7 @@ describe('math.stopGradient and math.customGradient', () => {
     const g = math.gradient((x: Tensor) => math.sum(clipped(x)), { getOutput: false })(x) as Tensor;
     assert.strictEqual(String(g), '(0.200, 1.000) along xˢ');
     assert.deepStrictEqual(seen, ['(xˢ=2) (xˢ=2) (xˢ=2)']);
-    const jg = math.jitCompile(math.gradient((x: Tensor) => math.sum(clipped(x)), { getOutput: false }));
+    const jg = jit(math.gradient((x: Tensor) => math.sum(clipped(x)), { getOutput: false }));
     assert.strictEqual(String(jg(x)), '(0.200, 1.000) along xˢ');
   });
 
@@ -174,6 +181,7 @@ describe('math.stopGradient and math.customGradient', () => {
 });
 
 describe('math.jacobian', () => {
+  after(releaseSessions);
   it('output dims, then the parameter dims as they are', () => {
     const w = math.tensor([[1, 2, 3], [4, 5, 6]], channel('o'), channel('i'));
     const j = math.jacobian((x: Tensor) => math.dot(w, 'i', x, 'i'), { getOutput: false })(t([1, 1, 1], channel('i'))) as Tensor;
@@ -194,7 +202,7 @@ describe('math.jacobian', () => {
     const f = (x: Tensor) => math.stack([math.sum(x.mul(x)), math.prod(x, 'x')], channel('c'));
     const x = t([1, 2, 3], spatial('x'));
     const e = math.jacobian(f, { getOutput: false })(x) as Tensor;
-    const c = math.jitCompile(math.jacobian(f, { getOutput: false }))(x) as Tensor;
+    const c = jit(math.jacobian(f, { getOutput: false }))(x) as Tensor;
     assert.strictEqual(String(c.shape), '(cᶜ=2, xˢ=3)');
     assertAllClose(values(c), values(e), 1e-6);
     assertAllClose(values(e), [2, 4, 6, 6, 3, 2]);

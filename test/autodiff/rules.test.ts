@@ -172,6 +172,7 @@ function checkAgainstFd(c: Case): void {
       const c0 = compiled(...(args as [Tensor, Tensor, Tensor]));
       const cg = (wrt.length === 1 ? [c0] : c0) as Tensor[];
       wrt.forEach((k, j) => assertAllClose(values(cg[j]), values(grads[j]), 1e-9, 1e-9, `${c.label ?? c.prim} compiled vs eager, argument ${k}`));
+      compiled.forgetTraces();
     }
   });
 }

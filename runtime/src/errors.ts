@@ -42,3 +42,13 @@ export class CompiledRunError extends Error {
 export class DeviceError extends Error {
   override name = 'DeviceError';
 }
+
+/**
+ * An iterative solve (math.solveLinear, math.minimize) did not reach its tolerance within
+ * maxIterations, or diverged. Holds the last estimate `x` (when it is one tensor), its `residual`
+ * (for minimize: the loss reached) and the `iterations`.
+ */
+export class NotConvergedError extends Error {
+  override name = 'NotConvergedError';
+  constructor(message: string, readonly x?: import('./tensor').Tensor, readonly residual?: import('./tensor').Tensor, readonly iterations?: import('./tensor').Tensor) { super(message); }
+}

@@ -10,7 +10,7 @@ export { Shape, batch, dual, instance, spatial, channel, concatShapes, type Dim,
 export { vec } from './create';
 export { jit, type JitFunction, type JitOptions, type JitMeta, type TraceInfo } from './jit/function';
 export type { DType, TypedArray } from './dtype';
-export { ShapeError, DTypeError, TensorDataError, TracerConversionError, JitError, CompiledRunError, DeviceError } from './errors';
+export { ShapeError, DTypeError, TensorDataError, TracerConversionError, JitError, CompiledRunError, DeviceError, NotConvergedError } from './errors';
 
 // `/** @jit */` functions without the transformer are plain functions: look for them in the code that loaded tensorjit
 watchForUntransformedJsdoc();

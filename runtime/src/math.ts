@@ -11,3 +11,4 @@ export { use, type Backend } from './jit/backend';
 export { setDevice, getDevice, type DeviceKind, type DeviceOptions } from './session/device';
 export { whileLoop, iterate, type LoopState, type WhileLoopOptions } from './loops';
 export { gradient, jacobian, stopGradient, customGradient, type GradientOptions } from './autodiff/gradient';
+export { minimize, type MinimizeOptions, type MinimizeMethod } from './autodiff/minimize';

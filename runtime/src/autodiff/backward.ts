@@ -10,10 +10,10 @@ import { Tensor } from '../tensor';
 import { Shape } from '../shape';
 import { isFloat } from '../dtype';
 import { JitError } from '../errors';
-import { Trace, currentTrace, withTrace, ForeignTracerError } from '../trace/trace';
-import { Var, Literal, type Atom, type Graph } from '../trace/ir';
+import { SubTrace, currentTrace, withTrace, ForeignTracerError, type Trace } from '../trace/trace';
+import { Var, Literal, eqnOuts, type Atom, type Graph } from '../trace/ir';
 import { optimize } from '../trace/optimize';
-import { bind } from '../ops/registry';
+import { bind, bindAll } from '../ops/registry';
 import * as red from '../ops/reduce';
 import * as mv from '../ops/structure';
 import * as ops from '../operations';
@@ -46,9 +46,14 @@ export interface TraceRequest {
   readonly wrt: readonly number[];
 }
 
-/** Traces `f(...args)` with every tensor leaf of every argument as a graph input. */
+/**
+ * Traces `f(...args)` with every tensor leaf of every argument as a graph input, in a nested
+ * trace: values of enclosing traces that f captures in a closure become further inputs after
+ * those (closure conversion, trace/subgraph.ts), so that they are constants of this gradient while
+ * an enclosing gradient can still differentiate through them.
+ */
 export function traceForGradient(f: (...args: any[]) => unknown, req: TraceRequest): TracedFunction {
-  const trace = new Trace(req.fnName, currentTrace());
+  const trace = new SubTrace(req.fnName, currentTrace());
   const inputs: Tensor[] = [];
   const wrtTrees: unknown[] = [];
   const wrtLeaves: number[][] = [];
@@ -90,7 +95,8 @@ export function traceForGradient(f: (...args: any[]) => unknown, req: TraceReque
   }
   const outputs: Atom[] = [];
   const template = outputTemplate(result, trace, outputs, req, 0);
-  return { graph: optimize(trace.graph(outputs)), inputs, wrtTrees, wrtLeaves, result: template };
+  const graph = optimize(trace.graph(outputs));
+  return { graph, inputs: [...inputs, ...trace.captured], wrtTrees, wrtLeaves, result: template };
 }
 
 function intParameterError(req: TraceRequest, path: string, what: string): JitError {
@@ -130,7 +136,12 @@ export function evalForward(graph: Graph, inputs: readonly Tensor[]): Map<Var, T
   const env = new Map<Var, Tensor>();
   graph.inputs.forEach((v, i) => env.set(v, inputs[i]));
   const atom = (a: Atom): Tensor => (a instanceof Literal ? a.value : env.get(a)!);
-  for (const e of graph.eqns) env.set(e.out, bind(e.prim, e.inputs.map(atom), e.params));
+  for (const e of graph.eqns) {
+    if (e.outs) {
+      const outs = bindAll(e.prim, e.inputs.map(atom), e.params);
+      e.outs.forEach((v, i) => env.set(v, outs[i]));
+    } else env.set(e.out, bind(e.prim, e.inputs.map(atom), e.params));
+  }
   return env;
 }
 
@@ -142,8 +153,8 @@ export function atomValue(env: ReadonlyMap<Var, Tensor>, a: Atom): Tensor {
 function activeVars(graph: Graph, wrt: readonly Var[]): Set<Var> {
   const active = new Set<Var>(wrt.filter((v) => isFloat(v.dtype)));
   for (const e of graph.eqns) {
-    if (!isFloat(e.out.dtype) || NON_DIFFERENTIABLE[e.prim.name] !== undefined || e.prim.name === 'stopGradient') continue;
-    if (e.inputs.some((a) => a instanceof Var && active.has(a))) active.add(e.out);
+    if (NON_DIFFERENTIABLE[e.prim.name] !== undefined || e.prim.name === 'stopGradient') continue;
+    if (e.inputs.some((a) => a instanceof Var && active.has(a))) for (const v of eqnOuts(e)) if (isFloat(v.dtype)) active.add(v);
   }
   return active;
 }
@@ -168,7 +179,7 @@ export function fitTo(g: Tensor, aval: { shape: Shape; dtype: Tensor['dtype'] })
  * The backward pass: cotangents of `wrt` given cotangents (`seeds`) of some variables, using
  * the forward values in `env`. A `wrt` input nothing depends on gets zeros.
  */
-export function backward(graph: Graph, env: ReadonlyMap<Var, Tensor>, seeds: ReadonlyMap<Atom, Tensor>, wrt: readonly Var[]): Tensor[] {
+export function backward(graph: Graph, env: ReadonlyMap<Var, Tensor>, seeds: Iterable<readonly [Atom, Tensor]>, wrt: readonly Var[]): Tensor[] {
   const active = activeVars(graph, wrt);
   const cts = new Map<Var, Tensor>();
   const accumulate = (v: Var, g: Tensor) => {
@@ -180,19 +191,22 @@ export function backward(graph: Graph, env: ReadonlyMap<Var, Tensor>, seeds: Rea
   for (const [a, g] of seeds) if (a instanceof Var && active.has(a)) accumulate(a, g);
   for (let i = graph.eqns.length - 1; i >= 0; i--) {
     const e = graph.eqns[i];
-    if (!active.has(e.out)) continue;
-    const g = cts.get(e.out);
-    if (!g) continue;
+    const outs = eqnOuts(e);
+    if (!outs.some((v) => active.has(v))) continue;
+    const outCts = outs.map((v) => cts.get(v));
+    if (outCts.every((c) => c === undefined)) continue;
     const rule = VJP_RULES[e.prim.name];
     if (!rule) throw new JitError(`No gradient rule for the primitive '${e.prim.name}': add one to runtime/src/autodiff/rules.ts`);
     const needs = e.inputs.map((a) => a instanceof Var && active.has(a));
     const ins = e.inputs.map((a) => atomValue(env, a));
-    const inCts = rule(g, ins, env.get(e.out)!, e.params, { needs });
+    // multi-output equations (loops): the rule reads every output's cotangent from the context
+    const multi = e.outs ? { cts: outCts, outs: outs.map((v) => env.get(v)!) } : {};
+    const inCts = rule(outCts[0] ?? zerosOf(e.out.shape, e.out.dtype), ins, env.get(e.out)!, e.params, { needs, ...multi });
     e.inputs.forEach((a, k) => {
       const c = inCts[k];
       if (needs[k] && c !== undefined) accumulate(a as Var, c);
     });
-    if (!wrt.includes(e.out)) cts.delete(e.out);
+    for (const v of outs) if (!wrt.includes(v)) cts.delete(v);
   }
   return wrt.map((v) => cts.get(v) ?? zerosOf(v.shape, v.dtype));
 }

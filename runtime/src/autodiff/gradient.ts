@@ -12,6 +12,7 @@ import { bind } from '../ops/registry';
 import * as mv from '../ops/structure';
 import * as ops from '../operations';
 import { parseParams } from '../jit/params';
+import { wrappedSource } from '../jit/untransformed';
 import type { Var } from '../trace/ir';
 import { traceForGradient, evalForward, backward, atomValue, fillTemplate, OutRef, InRef, type TracedFunction } from './backward';
 import { defineVjp, zerosOf, onesOf } from './rules';
@@ -120,6 +121,7 @@ export function gradient<F extends (...args: any[]) => any>(f: F, options: Gradi
     return p.getOutput ? [output, grad] : grad;
   };
   Object.defineProperty(g, 'name', { value: `gradient(${p.name})` });
+  wrappedSource.set(g, wrappedSource.get(f) ?? f);
   return g as any;
 }
 
@@ -148,6 +150,7 @@ export function jacobian<F extends (...args: any[]) => any>(f: F, options: Gradi
     return p.getOutput ? [output, jac] : jac;
   };
   Object.defineProperty(j, 'name', { value: `jacobian(${p.name})` });
+  wrappedSource.set(j, wrappedSource.get(f) ?? f);
   return j as any;
 }
 
@@ -216,6 +219,7 @@ export function customGradient<F extends (...args: any[]) => any>(
     return several ? wrapped : wrapped[0];
   };
   Object.defineProperty(h, 'name', { value: fname });
+  wrappedSource.set(h, wrappedSource.get(f) ?? f);
   return h as unknown as F;
 }
 

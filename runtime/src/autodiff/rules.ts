@@ -23,10 +23,17 @@ import * as mv from '../ops/structure';
 import type { GatherParams, SliceParams } from '../ops/structure';
 import type { DotParams } from '../ops/linalg';
 import type { ReduceParams } from '../ops/reduce';
+import { bindAll } from '../ops/registry';
+import { loop, type LoopParams } from '../ops/loop';
+import { JitError } from '../errors';
+import * as bw from './backward';
 
 export interface VjpContext {
   /** Which inputs need a cotangent (rules may skip the work for the others). */
   readonly needs: readonly boolean[];
+  /** Multi-output primitives (loops): the cotangent of every output (undefined: none) and the outputs. */
+  readonly cts?: readonly (Tensor | undefined)[];
+  readonly outs?: readonly Tensor[];
 }
 
 export type VjpRule<P = any> = (ct: Tensor, ins: readonly Tensor[], out: Tensor, params: P, cx: VjpContext) => readonly (Tensor | undefined)[];
@@ -200,6 +207,41 @@ export const VJP_RULES: Record<string, VjpRule> = {
     cx.needs[1] ? dotOperandGrad(ct, a, p.b, p.a, b) : undefined,
   ],
 };
+
+/**
+ * Loops with a fixed iteration count (math.iterate, whileLoop without a tensor condition):
+ * the states before every iteration come from the loop run again with a trajectory (ONNX Loop
+ * scan outputs); the backward pass then walks the iterations in reverse, re-evaluating the body
+ * at each stored state and applying its backward pass (the backward is unrolled: it grows with
+ * the iteration count, the forward does not).
+ */
+const loopRule: VjpRule<LoopParams> = (_ct, ins, _y, p, cx) => {
+  const N = p.maxIterations;
+  if (p.cond || N === undefined) {
+    throw new JitError(
+      'Gradients through math.whileLoop need a fixed iteration count, but this loop stops on a tensor condition. ' +
+        'Use math.iterate(f, n, x0) with the number of iterations n (find n first, e.g. eagerly, then differentiate with it).');
+  }
+  const n = p.body.outputs.length;
+  const init = ins.slice(0, n), caps = ins.slice(n);
+  const cts = cx.cts!, outs = cx.outs!;
+  let ctState: Tensor[] = init.map((x, i) => cts[i] ?? zerosOf(x.shape, x.dtype));
+  const trajCt = p.trajectory ? init.map((_x, i) => cts[n + i]) : [];
+  const traj = p.trajectory ? outs.slice(n) : bindAll(loop, ins, { ...p, trajectory: new Shape([{ name: '__adIter', kind: 'instance', size: N }]) }).slice(n);
+  const tdim = traj.length ? traj[0].shape.dims[0].name : '';
+  const at = (t: Tensor, k: number) => bind(mv.gather, [t], { dim: tdim, indices: [k], drop: true } satisfies GatherParams);
+  const ctCaps: (Tensor | undefined)[] = caps.map(() => undefined);
+  for (let k = N - 1; k >= 0; k--) {
+    trajCt.forEach((c, i) => { if (c) ctState[i] = add(ctState[i], at(c, k)); });
+    const xk = k === 0 ? init : traj.map((t) => at(t, k - 1));
+    const env = bw.evalForward(p.body, [...xk, ...caps]);
+    const g = bw.backward(p.body, env, p.body.outputs.map((a, i) => [a, ctState[i]] as const), p.body.inputs);
+    ctState = g.slice(0, n);
+    g.slice(n).forEach((c, i) => { if (cx.needs[n + i]) ctCaps[i] = ctCaps[i] ? add(ctCaps[i]!, c) : c; });
+  }
+  return [...ctState.map((c, i) => (cx.needs[i] ? c : undefined)), ...ctCaps];
+};
+VJP_RULES.while = loopRule;
 
 /** Primitives without a gradient, with the reason (their outputs are not differentiable values). */
 export const NON_DIFFERENTIABLE: Record<string, string> = {

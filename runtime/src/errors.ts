@@ -53,8 +53,9 @@ export class ConfigError extends Error {
 }
 
 /**
- * An iterative solve (math.solveLinear) did not reach its tolerance within maxIterations, or
- * diverged. Holds the last estimate `x`, its `residual` (y - f(x)) and the `iterations` per batch entry.
+ * An iterative solve (math.solveLinear, math.minimize) did not reach its tolerance within
+ * maxIterations, or diverged. Holds the last estimate `x` (when it is one tensor), its `residual`
+ * (for minimize: the loss reached) and the `iterations`.
  */
 export class NotConvergedError extends Error {
   override name = 'NotConvergedError';

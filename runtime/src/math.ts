@@ -11,3 +11,5 @@ export { use, type Backend } from './jit/backend';
 export { setDevice, getDevice, type DeviceKind, type DeviceOptions } from './session/device';
 export { whileLoop, iterate, type LoopState, type WhileLoopOptions } from './loops';
 export { solveLinear, type SolveOptions, type LinearOperator } from './solve';
+export { gradient, jacobian, stopGradient, customGradient, type GradientOptions } from './autodiff/gradient';
+export { minimize, type MinimizeOptions, type MinimizeMethod } from './autodiff/minimize';

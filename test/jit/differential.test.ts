@@ -134,6 +134,12 @@ describe('eager vs compiled: every primitive', () => {
     compare('whileLoop', (p) => math.whileLoop((s) => math.sum(s).lt(40), (s) => s.mul(1.5), p), [math.randomUniform(spatial({ x: 4 }), { low: 1, high: 2 })], 1e-5, 1e-5);
   });
 
+  describe('autodiff markers (identity forward)', () => {
+    compare('stopGradient', (p) => math.stopGradient(p).mul(2), [math.randomNormal(batch({ b: 2 }), x)]);
+    const sq = math.customGradient((p: Tensor) => p.mul(p), (_i, _y, dy) => ({ p: dy }));
+    compare('customVjp (customGradient)', (p) => sq(p), [math.randomNormal(x)]);
+  });
+
   describe('random', () => {
     it('random draws have the requested shape and dtype, and differ per compiled call', () => {
       const f = math.jitCompile((p: Tensor) => p.add(math.randomNormal(spatial({ x: 1000 }))));

@@ -86,12 +86,18 @@ function report(name: string, where: string): void {
  * Called by jitCompile / jit / @jit for each function they create.
  * `transformed`: the option (false = intended, no warning); `hasMeta`: the transformer processed the call.
  */
+/**
+ * Library wrappers (math.gradient's functions) whose source is tensorjit's own: the user function
+ * they wrap is the one whose control flow matters.
+ */
+export const wrappedSource = new WeakMap<Function, Function>();
+
 export function checkTransformed(fn: Function, name: string, transformed: boolean | undefined, hasMeta: boolean): void {
   if (hasMeta) { transformedNames.add(name); return; }
   const m = mode(); // an invalid env value is an error whether or not this function would warn
   if (transformed === false || transformed === true || m === 'ignore') return;
   let src: string;
-  try { src = Function.prototype.toString.call(fn); } catch { return; }
+  try { src = Function.prototype.toString.call(wrappedSource.get(fn) ?? fn); } catch { return; }
   if (!hasControlFlow(src)) return;
   report(name, callerFrame());
 }

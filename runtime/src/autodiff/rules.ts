@@ -1,0 +1,269 @@
+/**
+ * Reverse-mode rules, one per primitive, keyed by primitive name (tinygrad's `pm_gradient`, jax-js's
+ * exhaustive rule tables). A rule gets the cotangent of the equation's output (`ct`, exactly the
+ * output's shape), the forward inputs and output (concrete tensors eagerly, tracers inside a jit
+ * trace) and the params, and returns one cotangent per input (undefined: no gradient flows there).
+ *
+ * Rules are written with the public operations, so the backward pass is ordinary ops: it computes
+ * eagerly on concrete values, records into the active trace on tracers, and is itself
+ * differentiable (gradients of gradients). A returned cotangent may carry extra dims (they are
+ * summed: broadcasting in the forward pass) or a different dim order: `backward.ts` fits it to the
+ * input's exact shape and dtype.
+ *
+ * Primitives whose outputs are bool or int (comparisons, logical ops, any/all, isNan…) and random
+ * numbers have no gradient: they are listed in NON_DIFFERENTIABLE with the reason, and the
+ * coverage test (test/autodiff/coverage.test.ts) fails for a primitive in neither table.
+ */
+import { Shape } from '../shape';
+import { allocate, type DType } from '../dtype';
+import { Tensor } from '../tensor';
+import { bind } from '../ops/registry';
+import * as ops from '../operations';
+import * as mv from '../ops/structure';
+import type { GatherParams, SliceParams } from '../ops/structure';
+import type { DotParams } from '../ops/linalg';
+import type { ReduceParams } from '../ops/reduce';
+import { bindAll } from '../ops/registry';
+import { loop, type LoopParams } from '../ops/loop';
+import { JitError } from '../errors';
+import * as bw from './backward';
+
+export interface VjpContext {
+  /** Which inputs need a cotangent (rules may skip the work for the others). */
+  readonly needs: readonly boolean[];
+  /** Multi-output primitives (loops): the cotangent of every output (undefined: none) and the outputs. */
+  readonly cts?: readonly (Tensor | undefined)[];
+  readonly outs?: readonly Tensor[];
+}
+
+export type VjpRule<P = any> = (ct: Tensor, ins: readonly Tensor[], out: Tensor, params: P, cx: VjpContext) => readonly (Tensor | undefined)[];
+
+/** A concrete zero tensor (a literal inside a trace). */
+export function zerosOf(shape: Shape, dtype: DType): Tensor {
+  return Tensor._concrete(shape, dtype, allocate(dtype, shape.volume));
+}
+
+/** Concrete ones (a literal inside a trace, so that constant folding sees them). */
+export function onesOf(shape: Shape, dtype: DType): Tensor {
+  const d = allocate(dtype, shape.volume);
+  d.fill(1 as never);
+  return Tensor._concrete(shape, dtype, d);
+}
+
+const { add, sub, mul, div, neg, where } = ops;
+
+/** Same cotangent for every input (add, identity-like movement). */
+const passThrough: VjpRule = (ct, ins) => ins.map(() => ct);
+/** Piecewise-constant functions: derivative zero almost everywhere. */
+const zeroGradient: VjpRule = (_ct, ins) => ins.map(() => undefined);
+
+/** Cotangent of `x` when a rule computed it for x's dims only along `dims` (reductions): expanded back. */
+function expandTo(g: Tensor, x: Tensor): Tensor {
+  return ops.expand(g, x.shape);
+}
+
+/** Number of elements along the reduced dims. */
+function reducedCount(x: Tensor, dims: readonly string[]): number {
+  return dims.reduce((acc, d) => acc * x.shape.size(d), 1);
+}
+
+/**
+ * Transpose of a gather along one dim (also of slice): scatter-add `g` back onto `size` positions.
+ * `indices[j]` is the source position of `g`'s item j. Built from gather + concat only (so it is
+ * differentiable again): a zero item is appended and each source position gathers its items; a
+ * position that was read k times (edge padding) sums k gathers, one per occurrence.
+ */
+function scatterAlong(g: Tensor, dim: string, indices: readonly number[], size: number): Tensor {
+  const byPos: number[][] = Array.from({ length: size }, () => []);
+  indices.forEach((src, j) => byPos[src].push(j));
+  const layers = Math.max(1, ...byPos.map((l) => l.length));
+  const n = indices.length;
+  const zero = zerosOf(g.shape.withSize(dim, 1), g.dtype);
+  const padded = n === 0 ? zero : bind(mv.concat, [g, zero], { dim });
+  let acc: Tensor | undefined;
+  for (let r = 0; r < layers; r++) {
+    const idx = byPos.map((l) => (r < l.length ? l[r] : n));
+    if (idx.every((i) => i === n) && acc) continue;
+    const part = bind(mv.gather, [padded], { dim, indices: idx, drop: false } satisfies GatherParams);
+    acc = acc ? add(acc, part) : part;
+  }
+  return acc!;
+}
+
+/** Adds a size-1 dim `dim` of kind `kind` to `g` (the dim a one-index gather dropped). */
+function withUnitDim(g: Tensor, name: string, kind: Shape['dims'][number]['kind']): Tensor {
+  return bind(mv.reshape, [g], { shape: g.shape.and(new Shape([{ name, kind, size: 1 }])) });
+}
+
+let tempId = 0;
+
+/** Cotangent of one dot operand: contract `g` with the other operand over the other's free dims. */
+function dotOperandGrad(g: Tensor, other: Tensor, selfDims: readonly string[], otherDims: readonly string[], self: Tensor): Tensor {
+  // The other's contracted dims are renamed to fresh names first, so that they cannot meet a
+  // same-named free dim of `self` in g (which dot would treat as a shared, matched dim).
+  const temp = otherDims.map(() => `__ad${tempId++}`);
+  const o = bind(mv.rename, [other], { mapping: Object.fromEntries(otherDims.map((n, i) => [n, temp[i]])) });
+  const otherFree = other.shape.without(otherDims).names.filter((n) => !self.shape.without(selfDims).has(n));
+  const r = ops.dot(g, otherFree, o, otherFree);
+  return bind(mv.rename, [r], { mapping: Object.fromEntries(temp.map((t, i) => [t, new Shape([self.shape.dim(selfDims[i])])])) });
+}
+
+/** Min/max reductions: the cotangent goes to the elements equal to the result, shared among ties. */
+const extremumRule: VjpRule<ReduceParams> = (ct, [x], out, p) => {
+  const hit = ops.cast(ops.equal(x, expandTo(out, x)), ct.dtype);
+  const count = ops.sum(hit, p.dims);
+  return [mul(hit, expandTo(div(ct, count), x))];
+};
+
+/** Element-wise min/max: the cotangent goes to the selected operand; ties share it. */
+function minMaxRule(pickA: (a: Tensor, b: Tensor) => Tensor): VjpRule {
+  return (ct, [a, b]) => {
+    const tie = ops.equal(a, b);
+    const half = mul(ct, 0.5);
+    const first = pickA(a, b);
+    return [where(tie, half, where(first, ct, 0)), where(tie, half, where(first, 0, ct))];
+  };
+}
+
+export const VJP_RULES: Record<string, VjpRule> = {
+  // --- element-wise, unary ---
+  neg: (ct) => [neg(ct)],
+  abs: (ct, [x]) => [mul(ct, ops.sign(x))],
+  sign: zeroGradient,
+  floor: zeroGradient,
+  ceil: zeroGradient,
+  round: zeroGradient,
+  sqrt: (ct, _ins, y) => [div(mul(ct, 0.5), y)],
+  exp: (ct, _ins, y) => [mul(ct, y)],
+  log: (ct, [x]) => [div(ct, x)],
+  sin: (ct, [x]) => [mul(ct, ops.cos(x))],
+  cos: (ct, [x]) => [neg(mul(ct, ops.sin(x)))],
+  tan: (ct, _ins, y) => [mul(ct, add(mul(y, y), 1))],
+  tanh: (ct, _ins, y) => [mul(ct, sub(1, mul(y, y)))],
+  sigmoid: (ct, _ins, y) => [mul(ct, mul(y, sub(1, y)))],
+  /** Float → float casts pass the cotangent (converted back by the driver); int results never get here. */
+  cast: passThrough,
+
+  // --- element-wise, binary ---
+  add: passThrough,
+  sub: (ct, _ins, _y, _p, cx) => [ct, cx.needs[1] ? neg(ct) : undefined],
+  mul: (ct, [a, b], _y, _p, cx) => [cx.needs[0] ? mul(ct, b) : undefined, cx.needs[1] ? mul(ct, a) : undefined],
+  div: (ct, [, b], y, _p, cx) => [cx.needs[0] ? div(ct, b) : undefined, cx.needs[1] ? neg(div(mul(ct, y), b)) : undefined],
+  pow: (ct, [a, b], y, _p, cx) => [
+    cx.needs[0] ? mul(ct, mul(b, ops.pow(a, sub(b, 1)))) : undefined,
+    // d/db a^b = a^b log a; where a is 0 the term is 0 (lim b→… of 0^b is flat for b > 0), as in JAX
+    cx.needs[1] ? mul(ct, mul(y, ops.log(where(ops.equal(a, 0), 1, a)))) : undefined,
+  ],
+  /** a mod b = a - floor(a / b) b. */
+  mod: (ct, [a, b], _y, _p, cx) => [ct, cx.needs[1] ? neg(mul(ct, ops.floor(div(a, b)))) : undefined],
+  minimum: minMaxRule((a, b) => ops.less(a, b)),
+  maximum: minMaxRule((a, b) => ops.greater(a, b)),
+  where: (ct, [c], _y, _p, cx) => [undefined, cx.needs[1] ? where(c, ct, 0) : undefined, cx.needs[2] ? where(c, 0, ct) : undefined],
+
+  // --- reductions ---
+  sum: (ct, [x]) => [expandTo(ct, x)],
+  mean: (ct, [x], _y, p: ReduceParams) => [expandTo(div(ct, reducedCount(x, p.dims)), x)],
+  /** ∂prod/∂x = prod / x (not defined where x is 0; see docs/gradients.md). */
+  prod: (ct, [x], y) => [div(expandTo(mul(ct, y), x), x)],
+  max: extremumRule,
+  min: extremumRule,
+
+  // --- movement ---
+  /** Constants created inside a trace (trace.ts's identity equation). */
+  const: passThrough,
+  transpose: passThrough,
+  rename: (ct, [x], _y, p: { mapping: Record<string, string | Shape> }) => {
+    const inverse: Record<string, Shape> = {};
+    for (const [from, to] of Object.entries(p.mapping)) inverse[typeof to === 'string' ? to : to.dims[0].name] = new Shape([x.shape.dim(from)]);
+    return [bind(mv.rename, [ct], { mapping: inverse })];
+  },
+  reshape: (ct, [x]) => [bind(mv.reshape, [ct], { shape: x.shape })],
+  expand: passThrough,
+  slice: (ct, [x], _y, p: SliceParams) => {
+    const idx: number[] = [];
+    for (let i = p.start; p.step > 0 ? i < p.stop : i > p.stop; i += p.step) idx.push(i);
+    return [scatterAlong(ct, p.dim, idx, x.shape.size(p.dim))];
+  },
+  gather: (ct, [x], _y, p: GatherParams) => {
+    const d = x.shape.dim(p.dim);
+    const g = p.drop ? withUnitDim(ct, p.dim, d.kind) : ct;
+    return [scatterAlong(g, p.dim, p.indices, d.size!)];
+  },
+  concat: (ct, ins, _y, p: { dim: string }, cx) => {
+    let at = 0;
+    return ins.map((x, i) => {
+      const n = x.shape.size(p.dim);
+      const start = at;
+      at += n;
+      return cx.needs[i] ? bind(mv.slice, [ct], { dim: p.dim, start, stop: start + n, step: 1 } satisfies SliceParams) : undefined;
+    });
+  },
+  stack: (ct, ins, _y, p: { dim: { name: string } }, cx) =>
+    ins.map((_x, i) => (cx.needs[i] ? bind(mv.gather, [ct], { dim: p.dim.name, indices: [i], drop: true } satisfies GatherParams) : undefined)),
+
+  // --- linear algebra ---
+  dot: (ct, [a, b], _y, p: DotParams, cx) => [
+    cx.needs[0] ? dotOperandGrad(ct, b, p.a, p.b, a) : undefined,
+    cx.needs[1] ? dotOperandGrad(ct, a, p.b, p.a, b) : undefined,
+  ],
+};
+
+/**
+ * Loops with a fixed iteration count (math.iterate, whileLoop without a tensor condition):
+ * the states before every iteration come from the loop run again with a trajectory (ONNX Loop
+ * scan outputs); the backward pass then walks the iterations in reverse, re-evaluating the body
+ * at each stored state and applying its backward pass (the backward is unrolled: it grows with
+ * the iteration count, the forward does not).
+ */
+const loopRule: VjpRule<LoopParams> = (_ct, ins, _y, p, cx) => {
+  const N = p.maxIterations;
+  if (p.cond || N === undefined) {
+    throw new JitError(
+      'Gradients through math.whileLoop need a fixed iteration count, but this loop stops on a tensor condition. ' +
+        'Use math.iterate(f, n, x0) with the number of iterations n (find n first, e.g. eagerly, then differentiate with it).');
+  }
+  const n = p.body.outputs.length;
+  const init = ins.slice(0, n), caps = ins.slice(n);
+  const cts = cx.cts!, outs = cx.outs!;
+  let ctState: Tensor[] = init.map((x, i) => cts[i] ?? zerosOf(x.shape, x.dtype));
+  const trajCt = p.trajectory ? init.map((_x, i) => cts[n + i]) : [];
+  const traj = p.trajectory ? outs.slice(n) : bindAll(loop, ins, { ...p, trajectory: new Shape([{ name: '__adIter', kind: 'instance', size: N }]) }).slice(n);
+  const tdim = traj.length ? traj[0].shape.dims[0].name : '';
+  const at = (t: Tensor, k: number) => bind(mv.gather, [t], { dim: tdim, indices: [k], drop: true } satisfies GatherParams);
+  const ctCaps: (Tensor | undefined)[] = caps.map(() => undefined);
+  for (let k = N - 1; k >= 0; k--) {
+    trajCt.forEach((c, i) => { if (c) ctState[i] = add(ctState[i], at(c, k)); });
+    const xk = k === 0 ? init : traj.map((t) => at(t, k - 1));
+    const env = bw.evalForward(p.body, [...xk, ...caps]);
+    const g = bw.backward(p.body, env, p.body.outputs.map((a, i) => [a, ctState[i]] as const), p.body.inputs);
+    ctState = g.slice(0, n);
+    g.slice(n).forEach((c, i) => { if (cx.needs[n + i]) ctCaps[i] = ctCaps[i] ? add(ctCaps[i]!, c) : c; });
+  }
+  return [...ctState.map((c, i) => (cx.needs[i] ? c : undefined)), ...ctCaps];
+};
+VJP_RULES.while = loopRule;
+
+/** Primitives without a gradient, with the reason (their outputs are not differentiable values). */
+export const NON_DIFFERENTIABLE: Record<string, string> = {
+  greater: 'comparison: bool output',
+  less: 'comparison: bool output',
+  greaterEqual: 'comparison: bool output',
+  lessEqual: 'comparison: bool output',
+  equal: 'comparison: bool output',
+  notEqual: 'comparison: bool output',
+  logicalAnd: 'logical op: bool output',
+  logicalOr: 'logical op: bool output',
+  logicalXor: 'logical op: bool output',
+  logicalNot: 'logical op: bool output',
+  isNan: 'predicate: bool output',
+  isFinite: 'predicate: bool output',
+  any: 'logical reduction: bool output',
+  all: 'logical reduction: bool output',
+  random: 'sampling: a random draw has no derivative with respect to anything traced (it has no inputs)',
+};
+
+/** Registers the rule of a primitive defined outside this file (autodiff's own primitives, loops). */
+export function defineVjp(name: string, rule: VjpRule): void {
+  if (VJP_RULES[name] || NON_DIFFERENTIABLE[name]) throw new Error(`a gradient rule for '${name}' is defined twice`);
+  VJP_RULES[name] = rule;
+}

@@ -12,7 +12,7 @@ import { currentTrace } from './trace/trace';
 import { toInt64, convertData } from './eager/kernels';
 import { bind } from './ops/registry';
 import { random } from './ops/random';
-import { stack as stackPrim } from './ops/structure';
+import { stack as stackPrim, transpose as transposePrim } from './ops/structure';
 import { checkFinite, checkOptions, describeValue, isPlainObject } from './validate';
 
 export interface DTypeOption { dtype?: DType }
@@ -85,7 +85,11 @@ function fromData(data: TensorData, args: ShapesAndOptions, fn: string): Tensor 
   const shape = nameDims(sizes, given, fn);
   const natural: DType = kind === 'bigint' ? 'int64' : kind === 'boolean' ? 'bool' : FLOAT;
   const target = dtype ?? natural;
-  return Tensor._concrete(shape, target, valuesTo(values, kind, target, fn));
+  const t = Tensor._concrete(shape, target, valuesTo(values, kind, target, fn));
+  // ΦML sorts the dims of nested-list data by kind (`tensor([[..]], spatial('x'), batch('b'))` is (bᵇ, xˢ));
+  // typed arrays, like NumPy arrays there, keep the given order
+  const canon = shape.canonical();
+  return canon === shape ? t : bind(transposePrim, [t], { order: canon.names });
 }
 
 function stackTensors(data: readonly TensorData[], given: Shape, dtype: DType | undefined, fn: string): Tensor {

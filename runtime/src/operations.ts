@@ -3,7 +3,7 @@
  * scalars) and `bind` a primitive, plus composites built only from primitives (std, clip, pad,
  * shift, laplace, spatialGradient …), so eager and compiled runs share one definition.
  */
-import { Shape, selectionNames, broadcastShapes, splitNames, type DimSelection, type Dim } from './shape';
+import { Shape, selectionNames, broadcastShapes, andShapes, concatShapes, splitNames, type DimSelection, type Dim } from './shape';
 import { type DType, weakNumberType, weakNumberData, checkDType, isFloat, FLOAT } from './dtype';
 import { Tensor } from './tensor';
 import { ShapeError, TensorDataError } from './errors';
@@ -101,9 +101,18 @@ export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tens
   return bind(ew.where, [asTensor(condition), ta, tb], undefined);
 }
 
-/** Limits values to [lower, upper]. */
+/**
+ * Limits values to [lower, upper], as ΦML does: with number limits the upper one wins where
+ * lower > upper and `x` keeps its dtype (NumPy's clip); with a tensor limit it is
+ * `maximum(lower, minimum(x, upper))`, so the lower one wins and its dims come first.
+ */
 export function clip(x: TensorLike, lower: TensorLike, upper: TensorLike): Tensor {
-  return minimum(maximum(x, lower), upper);
+  const t = asTensor(x);
+  if (typeof lower === 'number' && typeof upper === 'number') {
+    const limit = (v: number) => (isFloat(t.dtype) ? wrap(v, { dtype: t.dtype }) : v);
+    return minimum(maximum(t, limit(lower)), limit(upper));
+  }
+  return maximum(lower, minimum(t, upper));
 }
 
 /** Converts to `dtype` (floats to ints truncate toward zero; nonzero is true). */
@@ -148,7 +157,8 @@ export function std(x: TensorLike, dims?: DimSelection): Tensor {
   const t = asTensor(x);
   const names = reduceDims(t, dims, 'math.std');
   const centered = sub(t, mean(t, names));
-  return sqrt(mean(mul(centered, centered), names));
+  // the broadcast above may group dims by kind; ΦML's std keeps the input's order
+  return transpose(sqrt(mean(mul(centered, centered), names)), t.shape.without(names).names);
 }
 
 // --- structure ---
@@ -174,18 +184,21 @@ export function renameDims(x: Tensor, dims: DimSelection | Record<string, string
     if (from.length !== to.length) throw new ShapeError(`renameDims: ${from.length} dims (${from.join(',')}) but ${to.length} new names`);
     from.forEach((n, i) => { mapping[n] = to[i]; });
   }
-  const out = bind(mv.rename, [x], { mapping });
-  const canon = out.shape.canonical();
-  return canon === out.shape ? out : transpose(out, canon.names);
+  // ΦML keeps each renamed dim in its place, whatever its new kind
+  return bind(mv.rename, [x], { mapping });
 }
 
 /** Adds dims (values repeat along them). Dims already present must match. */
 export function expand(x: TensorLike, ...shapes: Shape[]): Tensor {
   const t = asTensor(x);
   shapes.forEach((sh, i) => { if (!(sh instanceof Shape)) throw new ShapeError(`expand: expected shapes such as spatial({ x: 3 }), got ${describeValue(sh)} at position ${i + 2}`); });
-  const target = broadcastShapes([t.shape, ...shapes]);
+  const dims = concatShapes(...shapes);
+  t.shape.and(dims); // sizes of dims already present must match
+  if (dims.dims.every((d) => t.shape.has(d.name))) return t;
+  // ΦML: `dims & value.shape`, so new dims usually come first
+  const target = andShapes(dims, t.shape);
   if (!target.isDefined) throw new ShapeError(`expand: every new dim needs a size, got ${target}`);
-  return target.key === t.shape.key ? t : bind(mv.expand, [t], { shape: target });
+  return bind(mv.expand, [t], { shape: target });
 }
 
 /** Packs several dims into one (row-major in the order given): `packDims(t, 'x,y', instance('points'))`. */
@@ -193,15 +206,15 @@ export function packDims(x: Tensor, dims: DimSelection, packed: Shape): Tensor {
   const names = selectionNames(dims);
   if (packed.rank !== 1) throw new ShapeError(`packDims: the packed dim must be one dim, got ${packed}`);
   for (const n of names) x.shape.dim(n);
-  const others = x.shape.without(names).names;
-  const ordered = transpose(x, [...others, ...names]);
-  const volume = names.reduce((a, n) => a * x.shape.size(n), 1);
   const pd = packed.dims[0];
+  if (names.length === 1) return renameDims(x, names[0], packed); // ΦML: one dim is renamed in place
+  const volume = names.reduce((a, n) => a * x.shape.size(n), 1);
   if (pd.size !== undefined && pd.size !== volume) throw new ShapeError(`packDims: ${names.join(',')} hold ${volume} elements but ${packed} has size ${pd.size}`);
-  const shape = x.shape.without(names).and(new Shape([{ name: pd.name, kind: pd.kind, size: volume }]));
-  const out = bind(mv.reshape, [ordered], { shape });
-  const canon = shape.canonical();
-  return canon === shape ? out : transpose(out, canon.names);
+  const packedDim = new Shape([{ name: pd.name, kind: pd.kind, size: volume }]);
+  // ΦML orders the result `packed & rest` (the packed dim first unless the rest mixes kinds)
+  const shape = andShapes(packedDim, x.shape.without(names));
+  const ordered = transpose(x, shape.names.flatMap((n) => (n === pd.name ? names : [n])));
+  return bind(mv.reshape, [ordered], { shape });
 }
 
 /** Splits one dim into several (row-major): `unpackDim(t, 'points', spatial({ x: 4, y: 3 }))`. One size may be omitted. */
@@ -218,12 +231,10 @@ export function unpackDim(x: Tensor, dim: string, unpacked: Shape): Tensor {
     target = unpacked.withSize(unknown[0].name, n / known);
   }
   if (target.volume !== n) throw new ShapeError(`unpackDim: ${dim} has ${n} elements but ${target} holds ${target.volume}`);
-  const others = x.shape.without(dim);
-  const ordered = transpose(x, [...others.names, dim]);
-  const shape = others.and(target);
-  const out = bind(mv.reshape, [ordered], { shape });
-  const canon = shape.canonical();
-  return canon === shape ? out : transpose(out, canon.names);
+  // the new dims take the place of the unpacked one (ΦML's `shape.replace`): a row-major reshape in place
+  const at = x.shape.indexOf(dim);
+  const shape = new Shape([...x.shape.dims.slice(0, at), ...target.dims, ...x.shape.dims.slice(at + 1)]);
+  return bind(mv.reshape, [x], { shape });
 }
 
 /** Stacks tensors along a new dim: `stack([a, b], channel('vector'))` or `stack({ x: a, y: b }, channel('vector'))`. */

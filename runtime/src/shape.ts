@@ -11,7 +11,7 @@ import { describeValue } from './validate';
 
 export type DimKind = 'batch' | 'dual' | 'instance' | 'spatial' | 'channel';
 
-/** Canonical order of dim kinds: results of broadcasting list their dims in this order. */
+/** Canonical order of dim kinds (ΦML's `merge_shapes` groups dims in this order). */
 export const DIM_KINDS: readonly DimKind[] = ['batch', 'dual', 'instance', 'spatial', 'channel'];
 const KIND_RANK: Record<DimKind, number> = { batch: 0, dual: 1, instance: 2, spatial: 3, channel: 4 };
 export const SUPERSCRIPT: Record<DimKind, string> = { batch: 'ᵇ', dual: 'ᵈ', instance: 'ⁱ', spatial: 'ˢ', channel: 'ᶜ' };
@@ -139,7 +139,8 @@ export class Shape {
       if (t.size !== undefined && d.size !== undefined && t.size !== d.size) {
         throw new ShapeError(`renameDims: '${d.name}' has size ${d.size} but target ${to} has size ${t.size}`);
       }
-      const labels = t.labels ?? d.labels;
+      // ΦML: a target Shape brings its own item names (or none: retyping drops them); a new name keeps them
+      const labels = t.labels;
       return labels ? { name: t.name, kind: t.kind, size: d.size, labels } : { name: t.name, kind: t.kind, size: d.size };
     });
     for (const name of Object.keys(mapping)) if (!this.has(name)) throw new ShapeError(`renameDims: unknown dimension '${name}' in ${this}`);
@@ -221,13 +222,13 @@ function mergeDim(a: Dim, b: Dim, sa: Shape, sb: Shape): Dim {
   return labels ? { name: a.name, kind: a.kind, size, labels } : { name: a.name, kind: a.kind, size };
 }
 
-/**
- * The broadcast result of several shapes: the union of their dims by name (shared dims must agree
- * in kind and size), ordered by kind, first appearance within a kind.
- */
-export function broadcastShapes(shapes: readonly Shape[]): Shape {
-  if (shapes.length === 1) return shapes[0].canonical();
-  if (shapes.length === 2 && shapes[0].equals(shapes[1])) return shapes[0].canonical();
+/** A shape whose dims all have one kind (ΦML's `Dim`/`PureShape`; a mixed one is a `MixedShape`). */
+function isPure(s: Shape): boolean {
+  return s.dims.every((d) => d.kind === s.dims[0].kind);
+}
+
+/** Union by name in order of first appearance; shared dims must agree (kind, size, item names). */
+function unionInOrder(shapes: readonly Shape[]): Shape {
   const dims: Dim[] = [];
   const where: Shape[] = [];
   for (const s of shapes) {
@@ -237,7 +238,42 @@ export function broadcastShapes(shapes: readonly Shape[]): Shape {
       else dims[i] = mergeDim(dims[i], d, where[i], s);
     }
   }
-  return new Shape(dims).canonical();
+  return new Shape(dims);
+}
+
+/**
+ * ΦML's `a & b`, the shape of `a ⊕ b`. Its order rule, measured on ΦML 1.15.1: the dims in order of
+ * first appearance, except that a shape with dims of several kinds keeps its order and takes the
+ * new dims of a one-kind shape after its own (`c(vector) + xb(x, b)` is `(xˢ, bᵇ, vectorᶜ)`), and two
+ * shapes with several kinds each merge grouped by kind (`merge_shapes`).
+ */
+export function andShapes(a: Shape, b: Shape): Shape {
+  if (b.rank === 0) return a;
+  if (a.rank === 0) return b;
+  if (a.rank === b.rank && a.dims.every((d, i) => d.name === b.dims[i].name)) return unionInOrder([a, b]); // same dims, same order
+  const pa = isPure(a), pb = isPure(b);
+  if (pa && !pb) return unionInOrder([b, a]);
+  if (!pa && !pb) return unionInOrder([a, b]).canonical();
+  return unionInOrder([a, b]);
+}
+
+/**
+ * The broadcast result of element-wise operands: ΦML's `&` applied left to right (see `andShapes`):
+ * `x(spatial) + b(batch)` is `(xˢ, bᵇ)`, `b + x` is `(bᵇ, xˢ)`.
+ */
+export function broadcastShapes(shapes: readonly Shape[]): Shape {
+  let acc = shapes[0] ?? Shape.EMPTY;
+  for (let i = 1; i < shapes.length; i++) acc = andShapes(acc, shapes[i]);
+  return acc;
+}
+
+/**
+ * ΦML's `merge_shapes`: the union of the dims grouped by kind (batch, dual, instance, spatial,
+ * channel), in order of first appearance within a kind. ΦML uses it for `where`, `stack` and `dot`
+ * with shared dims.
+ */
+export function mergeShapes(shapes: readonly Shape[]): Shape {
+  return unionInOrder(shapes).canonical();
 }
 
 // --- constructors ---

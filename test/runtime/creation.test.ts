@@ -19,7 +19,7 @@ describe('creation: math.tensor / math.wrap', () => {
     assertTensor(math.tensor([true, false]), '(vectorᶜ=2)', 'bool', [true, false]);
   });
 
-  it('names the dims of nested arrays, in the order given', () => {
+  it('names the dims of nested arrays in nesting order, then sorts them by kind (ΦML)', () => {
     const t = math.tensor([[1, 2, 3], [4, 5, 6]], spatial('x,y'));
     assertTensor(t, '(xˢ=2, yˢ=3)', 'float32', [1, 2, 3, 4, 5, 6]);
     const u = math.tensor([[1, 2, 3], [4, 5, 6]], instance('p'), channel({ vector: 'x,y,z' }));
@@ -27,9 +27,12 @@ describe('creation: math.tensor / math.wrap', () => {
     // sizes given must match
     const w = math.tensor([[1, 2], [3, 4]], batch({ b: 2 }), spatial({ x: 2 }));
     assertTensor(w, '(bᵇ=2, xˢ=2)', 'float32', [1, 2, 3, 4]);
-    // a non-canonical order is kept for creation (data is not transposed)
+    // as ΦML's tensor() of nested lists: the dims are named in nesting order, then sorted by kind
     const c = math.tensor([[1, 2, 3], [4, 5, 6]], channel('c'), spatial('x'));
-    assertTensor(c, '(cᶜ=2, xˢ=3)', 'float32', [1, 2, 3, 4, 5, 6]);
+    assertTensor(c, '(xˢ=3, cᶜ=2)', 'float32', [1, 4, 2, 5, 3, 6]);
+    assert.strictEqual(String(math.tensor([[1, 2, 3], [4, 5, 6]], spatial('x'), batch('b'))), '1.000; 4.000; 2.000; 5.000; 3.000; 6.000 (bᵇ=3, xˢ=2)');
+    // typed arrays keep the given order (ΦML: NumPy arrays)
+    assertTensor(math.tensor(Float32Array.of(1, 2, 3, 4, 5, 6), channel({ c: 2 }), spatial({ x: 3 })), '(cᶜ=2, xˢ=3)', 'float32', [1, 2, 3, 4, 5, 6]);
     // rank 3
     const r3 = math.tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], batch('b'), spatial('x'), channel('c'));
     assertTensor(r3, '(bᵇ=2, xˢ=2, cᶜ=2)', 'float32', [1, 2, 3, 4, 5, 6, 7, 8]);

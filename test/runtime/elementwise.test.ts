@@ -144,11 +144,11 @@ describe('element-wise binary ops (reference loop with broadcasting by name)', (
     ['maximum', math.maximum, (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y))],
   ];
   for (const [name, op, ref] of cases) {
-    it(`${name}: different dims broadcast into (b, i, x)`, () => {
+    it(`${name}: different dims broadcast into (b, x, i) as in ΦML`, () => {
       const r = op(a, b);
-      assert.strictEqual(String(r.shape), '(bᵇ=2, iⁱ=4, xˢ=3)');
+      assert.strictEqual(String(r.shape), '(bᵇ=2, xˢ=3, iⁱ=4)');
       assert.strictEqual(r.dtype, 'float32');
-      const expected = f32(refBroadcast(['b', 'i', 'x'], [2, 4, 3], [plain(a), plain(b)], ref));
+      const expected = f32(refBroadcast(['b', 'x', 'i'], [2, 3, 4], [plain(a), plain(b)], ref));
       assertAllClose(values(r), expected, 1e-6, 1e-7, name);
     });
     it(`${name}: same dims, different order`, () => {
@@ -258,8 +258,8 @@ describe('comparisons and logical ops', () => {
     const t = math.tensor([1, 2, 3], spatial('x'));
     const u = math.tensor([2, 3], batch('b'));
     const r = t.gt(u);
-    const expected = refBroadcast(['b', 'x'], [2, 3], [plain(t), plain(u)], (p, q) => +(p > q)).map(Boolean);
-    assertTensor(r, '(bᵇ=2, xˢ=3)', 'bool', expected);
+    const expected = refBroadcast(['x', 'b'], [3, 2], [plain(t), plain(u)], (p, q) => +(p > q)).map(Boolean);
+    assertTensor(r, '(xˢ=3, bᵇ=2)', 'bool', expected);
     assertTensor(t.ge(2), '(xˢ=3)', 'bool', [false, true, true]);
     assertTensor(math.less(2, t), '(xˢ=3)', 'bool', [false, false, true]);
     assertTensor(math.tensor([1n, 5n]).gt(2), '(vectorᶜ=2)', 'bool', [false, true]);
@@ -277,7 +277,7 @@ describe('comparisons and logical ops', () => {
     assertTensor(p.or(q), '(vectorᶜ=4)', 'bool', [true, true, true, false]);
     assertTensor(p.xor(q), '(vectorᶜ=4)', 'bool', [false, true, true, false]);
     assertTensor(math.logicalOr(math.tensor([0, 2]), math.tensor([0, 0])), '(vectorᶜ=2)', 'bool', [false, true]);
-    assertTensor(math.logicalAnd(math.tensor([true, true], spatial('x')), math.tensor([true, false], batch('b'))), '(bᵇ=2, xˢ=2)', 'bool', [true, true, false, false]);
+    assertTensor(math.logicalAnd(math.tensor([true, true], spatial('x')), math.tensor([true, false], batch('b'))), '(xˢ=2, bᵇ=2)', 'bool', [true, false, true, false]);
   });
 });
 

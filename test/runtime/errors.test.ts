@@ -23,7 +23,7 @@ describe('errors: shape mismatches name the dim and both sizes', () => {
   it('where / clip / stack / expand report the same way', () => {
     throwsWith(() => math.where(x3.gt(1), x4, 0), 'ShapeError', 'x: 3 vs 4');
     throwsWith(() => math.where(x4.gt(1), x3, x4), 'ShapeError', 'x: 4 vs 3');
-    throwsWith(() => math.clip(x3, x4, 10), 'ShapeError', 'x: 3 vs 4');
+    throwsWith(() => math.clip(x3, x4, 10), 'ShapeError', 'x: 4 vs 3'); // ΦML: maximum(lower, minimum(x, upper))
     throwsWith(() => math.stack([x3, x4], batch('b')), 'ShapeError', 'x: 3 vs 4');
     throwsWith(() => math.expand(x3, spatial({ x: 4 })), 'ShapeError', 'x: 3 vs 4');
   });

@@ -85,14 +85,22 @@ describe('renameDims', () => {
     assertTensor(math.renameDims(T, 'x,y', 'a,b'), '(aˢ=2, bˢ=3)', 'float32', values(T));
     assertTensor(T.renameDims({ y: 'z' }), '(xˢ=2, zˢ=3)', 'float32', values(T));
     assertTensor(math.renameDims(T, 'x', batch('b')), '(bᵇ=2, yˢ=3)', 'float32', values(T));
-    // retyping to channel moves the dim to the end (canonical order), data follows
-    assertTensor(math.renameDims(T, 'x', channel('c')), '(yˢ=3, cᶜ=2)', 'float32', [0, 10, 1, 11, 2, 12]);
-    assertTensor(math.renameDims(T, 'y', dual('y')), '(~yᵈ=3, xˢ=2)', 'float32', [0, 10, 1, 11, 2, 12]);
+    // retyping keeps the dim in its place, as in ΦML
+    assertTensor(math.renameDims(T, 'x', channel('c')), '(cᶜ=2, yˢ=3)', 'float32', values(T));
+    assert.strictEqual(String(math.renameDims(T, 'x', channel('c'))), '(0.000, 10.000); (1.000, 11.000); (2.000, 12.000) (cᶜ=2, yˢ=3)');
+    assertTensor(math.renameDims(T, 'y', dual('y')), '(xˢ=2, ~yᵈ=3)', 'float32', values(T));
   });
   it('keeps item names, or takes new ones from the target shape', () => {
     assertTensor(math.renameDims(vec({ a: 1, b: 2 }), 'vector', 'c'), '(cᶜ=a,b)', 'float32', [1, 2]);
     assertTensor(math.renameDims(vec({ a: 1, b: 2 }), 'vector', channel({ c: 'p,q' })), '(cᶜ=p,q)', 'float32', [1, 2]);
     assertTensor(math.renameDims(math.tensor([1, 2], spatial('x')), 'x', channel({ vector: 'u,v' })), '(vectorᶜ=u,v)', 'float32', [1, 2]);
+  });
+  it('a target Shape without item names drops them (ΦML)', () => {
+    const v = vec({ a: 1, b: 2 });
+    assert.strictEqual(String(math.renameDims(v, 'vector', batch('b'))), '(1.000, 2.000) along bᵇ');
+    assert.strictEqual(String(math.renameDims(v, 'vector', spatial('s'))), '(1.000, 2.000) along sˢ');
+    assert.strictEqual(String(math.renameDims(v, 'vector', channel('c'))), '(1.000, 2.000) along cᶜ');
+    assert.strictEqual(String(math.renameDims(v, 'vector', 'c')), '(a=1.000, b=2.000) along cᶜ');
   });
   it('errors: unknown dim, name clash, size mismatch, count mismatch', () => {
     throwsWith(() => T.renameDims({ q: 'z' }), 'ShapeError', "'q'");
@@ -110,9 +118,9 @@ describe('packDims / unpackDim', () => {
     assertTensor(math.packDims(T, 'y,x', instance('p')), '(pⁱ=6)', 'float32', [0, 10, 1, 11, 2, 12]);
     assertTensor(T.packDims(['x', 'y'], instance({ p: 6 })), '(pⁱ=6)', 'float32', [0, 1, 2, 10, 11, 12]);
   });
-  it('keeps the other dims and orders the result by kind', () => {
+  it('keeps the other dims; the packed dim comes first (ΦML: packed & rest)', () => {
     const t = math.tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], batch('b'), spatial('x'), channel('c'));
-    assertTensor(math.packDims(t, 'x,c', instance('p')), '(bᵇ=2, pⁱ=4)', 'float32', [1, 2, 3, 4, 5, 6, 7, 8]);
+    assertTensor(math.packDims(t, 'x,c', instance('p')), '(pⁱ=4, bᵇ=2)', 'float32', [1, 5, 2, 6, 3, 7, 4, 8]);
     assertTensor(math.packDims(t, 'b,x', spatial('s')), '(sˢ=4, cᶜ=2)', 'float32', [1, 2, 3, 4, 5, 6, 7, 8]);
     assertTensor(math.packDims(t, 'b,c', batch('bc')), '(bcᵇ=4, xˢ=2)', 'float32', [1, 3, 2, 4, 5, 7, 6, 8]);
   });
@@ -141,7 +149,7 @@ describe('expand', () => {
   it('adds dims; values repeat along them', () => {
     const v = math.tensor([1, 2], spatial('x'));
     assertTensor(math.expand(v, batch({ b: 3 })), '(bᵇ=3, xˢ=2)', 'float32', [1, 2, 1, 2, 1, 2]);
-    assertTensor(v.expand(channel({ c: 2 })), '(xˢ=2, cᶜ=2)', 'float32', [1, 1, 2, 2]);
+    assertTensor(v.expand(channel({ c: 2 })), '(cᶜ=2, xˢ=2)', 'float32', [1, 2, 1, 2]); // ΦML: dims & value.shape
     assertTensor(math.expand(math.tensor(7n), spatial({ x: 2, y: 2 })), '(xˢ=2, yˢ=2)', 'int64', [7n, 7n, 7n, 7n]);
     assertTensor(math.expand(v, spatial({ x: 2 })), '(xˢ=2)', 'float32', [1, 2]);
     assertTensor(math.expand(v, batch({ b: 0 })), '(bᵇ=0, xˢ=2)', 'float32', []);
@@ -162,7 +170,7 @@ describe('stack', () => {
     assertTensor(math.stack([a, b], batch('b')), '(bᵇ=2, xˢ=2)', 'float32', [1, 2, 3, 4]);
     assertTensor(math.stack([a, b], channel({ c: 'u,v' })), '(xˢ=2, cᶜ=u,v)', 'float32', [1, 3, 2, 4]);
     assertTensor(math.stack([1, 2, 3], spatial('x')), '(xˢ=3)', 'float32', [1, 2, 3]);
-    assertTensor(math.stack([a], instance('i')), '(iⁱ=1, xˢ=2)', 'float32', [1, 2]);
+    assertTensor(math.stack([a], instance('i')), '(xˢ=2, iⁱ=1)', 'float32', [1, 2]); // ΦML: one value gets the dim appended
   });
   it('dict form: keys become item names', () => {
     assertTensor(math.stack({ a: math.tensor(1), b: math.tensor(2) }, channel('c')), '(cᶜ=a,b)', 'float32', [1, 2]);
@@ -220,12 +228,13 @@ describe('dot', () => {
     const a = math.tensor([[1, 2, 3], [4, 5, 6]], spatial('r'), channel('k'));
     const b = math.tensor([[1, 0, 2, -1], [0, 1, 1, 1], [3, 1, 0, 2]], channel('kk'), instance('o'));
     const r = math.dot(a, 'k', b, 'kk');
-    assert.strictEqual(String(r.shape), '(oⁱ=4, rˢ=2)');
+    assert.strictEqual(String(r.shape), '(rˢ=2, oⁱ=4)'); // ΦML: a's remaining dims, then b's
     const A = [[1, 2, 3], [4, 5, 6]], B = [[1, 0, 2, -1], [0, 1, 1, 1], [3, 1, 0, 2]];
     const expected: number[] = [];
-    for (let o = 0; o < 4; o++) for (let rr = 0; rr < 2; rr++) { let s = 0; for (let k = 0; k < 3; k++) s += A[rr][k] * B[k][o]; expected.push(s); }
-    assertTensor(r, '(oⁱ=4, rˢ=2)', 'float32', expected);
-    assertTensor(a.dot('k', b, 'kk'), '(oⁱ=4, rˢ=2)', 'float32', expected);
+    for (let rr = 0; rr < 2; rr++) for (let o = 0; o < 4; o++) { let s = 0; for (let k = 0; k < 3; k++) s += A[rr][k] * B[k][o]; expected.push(s); }
+    assert.deepStrictEqual(expected, [10, 5, 4, 7, 22, 11, 13, 13]); // ΦML's values
+    assertTensor(r, '(rˢ=2, oⁱ=4)', 'float32', expected);
+    assertTensor(a.dot('k', b, 'kk'), '(rˢ=2, oⁱ=4)', 'float32', expected);
   });
   it('shared non-contracted dims are matched element-wise (batch dims)', () => {
     const a = math.tensor([[1, 2, 3], [4, 5, 6]], batch('b'), spatial('x'));
@@ -264,17 +273,26 @@ describe('structure ops keep the input unchanged', () => {
   });
 });
 
-describe('result dim order: batch, dual, instance, spatial, channel', () => {
-  it('binary ops order the union of dims by kind, first appearance within a kind', () => {
+describe('result dim order (ΦML 1.15: first appearance, merge_shapes grouping by kind)', () => {
+  it('binary ops keep the order of first appearance; a several-kind shape keeps its order', () => {
     const c = math.ones(channel({ c: 1 }));
     const s = math.ones(spatial({ y: 1, x: 1 }));
     const i = math.ones(instance({ i: 1 }));
     const d = math.ones(dual({ d: 1 }));
     const b = math.ones(batch({ b: 1 }));
-    assert.strictEqual(String(c.add(s).add(i).add(d).add(b).shape), '(bᵇ=1, ~dᵈ=1, iⁱ=1, yˢ=1, xˢ=1, cᶜ=1)');
+    // expected texts from ΦML 1.15.1
+    assert.strictEqual(String(c.add(s).add(i).add(d).add(b).shape), '(cᶜ=1, yˢ=1, xˢ=1, iⁱ=1, ~dᵈ=1, bᵇ=1)');
+    assert.strictEqual(String(s.add(c).shape), '(yˢ=1, xˢ=1, cᶜ=1)');
+    assert.strictEqual(String(c.add(s.add(b)).shape), '(yˢ=1, xˢ=1, bᵇ=1, cᶜ=1)');
+    // two shapes with several kinds each: merged grouped by kind (ΦML's merge_shapes)
+    assert.strictEqual(String(s.add(c).add(b.add(i)).shape), '(bᵇ=1, iⁱ=1, yˢ=1, xˢ=1, cᶜ=1)');
     assert.strictEqual(String(math.where(c.gt(0), s, b).shape), '(bᵇ=1, yˢ=1, xˢ=1, cᶜ=1)');
     assert.strictEqual(String(math.ones(spatial({ x: 2 })).add(math.ones(spatial({ y: 3 }))).shape), '(xˢ=2, yˢ=3)');
     assert.strictEqual(String(math.ones(spatial({ y: 3 })).add(math.ones(spatial({ x: 2 }))).shape), '(yˢ=3, xˢ=2)');
+    const x = math.tensor([1, 2, 3], spatial('x')), bt = math.tensor([10, 20], batch('b'));
+    assert.strictEqual(String(x.add(bt)), '11.000; 21.000; 12.000; 22.000; 13.000; 23.000 (xˢ=3, bᵇ=2)');
+    assert.strictEqual(String(bt.add(x)), '11.000; 12.000; 13.000; 21.000; 22.000; 23.000 (bᵇ=2, xˢ=3)');
+    assert.strictEqual(String(math.zeros(spatial({ x: 2 }), batch({ b: 3 })).shape), '(xˢ=2, bᵇ=3)');
   });
   it('values follow names when the order changes', () => {
     const ct = math.tensor([[1, 2, 3], [4, 5, 6]], channel('c'), spatial('x'));

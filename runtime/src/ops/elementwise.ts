@@ -3,7 +3,7 @@
  * only remove repetition between entries of the same family; each op's rules stay on one line.
  */
 import { type DType, floatOf, promote, commonType, isFloat, isInt } from '../dtype';
-import { broadcastShapes } from '../shape';
+import { broadcastShapes, mergeShapes } from '../shape';
 import { definePrimitive, type Aval, type Lowering, type OnnxValue, type Primitive } from './registry';
 import { mapElementwise, castData, broadcastMap, type MapOptions } from '../eager/kernels';
 import { Tensor } from '../tensor';
@@ -313,7 +313,8 @@ export const logicalXor = binary('logicalXor', { dtype: boolOut, compute: boolIn
 export const where = definePrimitive<undefined>({
   name: 'where',
   group: 'elementwise',
-  shape: shapeOf,
+  // ΦML broadcasts where's operands with merge_shapes: dims grouped by kind
+  shape: (ins) => mergeShapes(ins.map((a) => a.shape)),
   dtype: ([, a, b]) => commonType(a.dtype, b.dtype, a._weak, b._weak),
   impl: ([c, a, b], _p, out) => {
     const ca = a.dtype === out.dtype ? a : castTensor(a, out.dtype);

@@ -3,7 +3,7 @@
  * contract are batch-like (matched element-wise). Lowered to one MatMul between reshaped
  * operands: a → [shared, a-only, contracted], b → [shared, contracted, b-only].
  */
-import { Shape, broadcastShapes } from '../shape';
+import { Shape, mergeShapes } from '../shape';
 import { promote, allocate, type DType } from '../dtype';
 import { definePrimitive, type Aval } from './registry';
 import { numbers, stridedOffsets, toInt64 } from '../eager/kernels';
@@ -37,8 +37,10 @@ export const dot = definePrimitive<DotParams>({
   name: 'dot',
   group: 'linalg',
   shape: ([a, b], p) => {
-    plan(a.shape, b.shape, p);
-    return broadcastShapes([a.shape.without(p.a), b.shape.without(p.b)]);
+    const pl = plan(a.shape, b.shape, p);
+    const ra = a.shape.without(p.a), rb = b.shape.without(p.b);
+    // ΦML: a's remaining dims then b's (tensordot); with shared dims, merge_shapes (grouped by kind)
+    return pl.shared.length ? mergeShapes([ra, rb]) : ra.and(rb);
   },
   dtype: ([a, b]) => dotType(a, b),
   impl: ([a, b], p, out) => {

@@ -2,7 +2,7 @@
  * Movement primitives: they rearrange elements by dim name. Named dims exist only here and in
  * the tracer; ONNX sees positional axes, so each lowering translates names to axes.
  */
-import { Shape, broadcastShapes, type Dim } from '../shape';
+import { Shape, broadcastShapes, mergeShapes, andShapes, type Dim } from '../shape';
 import { allocate, type DType, type TypedArray } from '../dtype';
 import { definePrimitive, type Aval } from './registry';
 import { broadcastMap, castData, gatherOffsets, stridedOffsets } from '../eager/kernels';
@@ -261,7 +261,9 @@ export function stackShape(ins: readonly Aval[], dim: Dim): Shape {
   const common = broadcastShapes(ins.map((t) => t.shape));
   if (common.has(dim.name)) throw new ShapeError(`stack: the new dim '${dim.name}' already exists in ${common}`);
   if (dim.size !== undefined && dim.size !== ins.length) throw new ShapeError(`stack: dim ${dim.name} has size ${dim.size} but ${ins.length} values were given`);
-  return common.and(new Shape([{ ...dim, size: ins.length }])).canonical();
+  const stacked = new Shape([{ ...dim, size: ins.length }]);
+  // ΦML: one value gets the dim appended (`&`); several are merged with the new dim first in its kind group
+  return ins.length === 1 ? andShapes(ins[0].shape, stacked) : mergeShapes([stacked, ...ins.map((t) => t.shape)]);
 }
 
 function commonDType(ins: readonly Aval[]): DType {

@@ -13,3 +13,10 @@ export { whileLoop, iterate, type LoopState, type WhileLoopOptions } from './loo
 export { solveLinear, type SolveOptions, type LinearOperator } from './solve';
 export { gradient, jacobian, stopGradient, customGradient, type GradientOptions } from './autodiff/gradient';
 export { minimize, type MinimizeOptions, type MinimizeMethod } from './autodiff/minimize';
+export * from './library/stencil';
+export * from './library/functions';
+export * from './library/vectors';
+export * from './library/sorting';
+export * from './library/indexing';
+export * from './library/functional';
+export * from './library/grid';

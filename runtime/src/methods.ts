@@ -6,7 +6,9 @@ import { Tensor } from './tensor';
 import type { Shape, DimSelection } from './shape';
 import type { DType } from './dtype';
 import * as ops from './operations';
-import type { TensorLike, Selection, Padding } from './operations';
+import type { TensorLike, Selection } from './operations';
+import * as stencil from './library/stencil';
+import type { Extrapolation, ShiftOptions } from './library/stencil';
 
 declare module './tensor' {
   interface Tensor {
@@ -65,8 +67,11 @@ declare module './tensor' {
     packDims(dims: DimSelection, packed: Shape): Tensor;
     unpackDim(dim: string, unpacked: Shape): Tensor;
     dot(dims: DimSelection, other: Tensor, otherDims: DimSelection): Tensor;
-    pad(widths: Record<string, readonly [number, number]>, padding?: Padding): Tensor;
-    shift(offsets: Record<string, number>, padding?: Padding): Tensor;
+    pad(widths: Record<string, number | readonly [number, number]>, padding?: Extrapolation): Tensor;
+    /** ΦML's shift: one tensor per offset (see math.shift). */
+    shift(offsets: readonly number[], dims?: DimSelection | ShiftOptions, padding?: Extrapolation | null, stackDim?: Shape | null): Tensor[];
+    /** Shifts along every named dim at once (default padding 'boundary'). */
+    shift(offsets: Record<string, number>, padding?: Extrapolation): Tensor;
   }
 }
 
@@ -101,6 +106,6 @@ Object.assign(proto, {
   packDims(this: Tensor, dims: DimSelection, packed: Shape) { return ops.packDims(this, dims, packed); },
   unpackDim(this: Tensor, dim: string, unpacked: Shape) { return ops.unpackDim(this, dim, unpacked); },
   dot(this: Tensor, dims: DimSelection, other: Tensor, otherDims: DimSelection) { return ops.dot(this, dims, other, otherDims); },
-  pad(this: Tensor, widths: Record<string, readonly [number, number]>, padding?: Padding) { return ops.pad(this, widths, padding); },
-  shift(this: Tensor, offsets: Record<string, number>, padding?: Padding) { return ops.shift(this, offsets, padding); },
+  pad(this: Tensor, widths: Record<string, number | readonly [number, number]>, padding?: Extrapolation) { return stencil.pad(this, widths, padding); },
+  shift(this: Tensor, offsets: any, ...rest: any[]) { return (stencil.shift as any)(this, offsets, ...rest); },
 });

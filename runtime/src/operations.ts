@@ -1,7 +1,8 @@
 /**
  * The public operations: thin wrappers that turn JS values into tensors (JS numbers are weak
- * scalars) and `bind` a primitive, plus composites built only from primitives (std, clip, pad,
- * shift, laplace, spatialGradient …), so eager and compiled runs share one definition.
+ * scalars) and `bind` a primitive, plus composites built only from primitives (std, clip, …), so
+ * eager and compiled runs share one definition. The larger families of ΦML functions built on
+ * them are in library/ (stencils, vectors, indexing, sorting, grids).
  */
 import { Shape, selectionNames, broadcastShapes, andShapes, concatShapes, splitNames, type DimSelection, type Dim } from './shape';
 import { type DType, weakNumberType, weakNumberData, checkDType, isFloat, FLOAT } from './dtype';
@@ -332,98 +333,4 @@ export function dot(a: Tensor, aDims: DimSelection, b: Tensor, bDims: DimSelecti
   return bind(dotPrim, [a, b], { a: selectionNames(aDims), b: selectionNames(bDims) });
 }
 
-// --- padding, shifts and finite differences (ΦML's math.pad / shift / laplace / spatial_gradient) ---
-
-/** How values beyond the edge are filled: zeros, wrap-around, or the edge value repeated. */
-export type Padding = 'zero' | 'periodic' | 'boundary';
-
-/** Pads dims: `pad(t, { x: [1, 1] }, 'periodic')`. */
-export function pad(x: Tensor, widths: Record<string, readonly [number, number]>, padding: Padding = 'zero'): Tensor {
-  let t = x;
-  for (const [name, [lo, hi]] of Object.entries(widths)) {
-    const n = t.shape.size(name);
-    if (lo < 0 || hi < 0) throw new ShapeError(`pad: widths must be non-negative, got ${lo}, ${hi} for ${name}`);
-    if (lo === 0 && hi === 0) continue;
-    if (padding === 'zero') {
-      const parts: Tensor[] = [];
-      if (lo) parts.push(expand(wrap(0, { dtype: t.dtype }), t.shape.withSize(name, lo)));
-      parts.push(t);
-      if (hi) parts.push(expand(wrap(0, { dtype: t.dtype }), t.shape.withSize(name, hi)));
-      t = bind(mv.concat, parts, { dim: name });
-    } else {
-      if (n === 0) throw new ShapeError(`pad: cannot pad the empty dim ${name} with '${padding}'`);
-      const idx: number[] = [];
-      const at = (i: number) => (padding === 'periodic' ? ((i % n) + n) % n : Math.min(Math.max(i, 0), n - 1));
-      for (let i = -lo; i < n + hi; i++) idx.push(at(i));
-      t = bind(mv.gather, [t], { dim: name, indices: idx, drop: false });
-    }
-  }
-  return t;
-}
-
-/** `shift(t, { x: 1 })[x=i] = t[x=i+1]`, filling beyond the edge by `padding`. */
-export function shift(x: Tensor, offsets: Record<string, number>, padding: Padding = 'zero'): Tensor {
-  let t = x;
-  for (const [name, offset] of Object.entries(offsets)) {
-    if (!Number.isInteger(offset)) throw new ShapeError(`shift: offsets are integers, got ${offset} for ${name}`);
-    const n = t.shape.size(name);
-    // periodic shifts wrap around: only the offset modulo the size matters (the pad below is capped at n)
-    const o = padding === 'periodic' && n > 0 ? offset % n : offset;
-    if (o === 0) continue;
-    const padded = pad(t, { [name]: o > 0 ? [0, Math.min(o, n)] : [Math.min(-o, n), 0] }, padding);
-    const start = o > 0 ? Math.min(o, n) : 0;
-    t = get(padded, { [name]: [start, start + n] });
-  }
-  return t;
-}
-
-export interface StencilOptions {
-  /** Dims to differentiate (default: all spatial dims). */
-  dims?: DimSelection;
-  padding?: Padding;
-  /** Grid spacing. */
-  dx?: number;
-}
-
-function stencilDims(x: Tensor, dims: DimSelection | undefined, fn: string): string[] {
-  const names = dims === undefined ? x.shape.spatial.names : selectionNames(dims);
-  if (names.length === 0) throw new ShapeError(`${fn}: ${x.shape} has no spatial dims; pass { dims }`);
-  for (const n of names) x.shape.dim(n);
-  return names;
-}
-
-/** Discrete Laplacian `Σ (t[i+1] - 2 t[i] + t[i-1]) / dx²` over the dims (default padding 'boundary', as ΦML). */
-export function laplace(x: Tensor, options: StencilOptions = {}): Tensor {
-  checkOptions('math.laplace', options, ['dims', 'padding', 'dx'], (m) => new TensorDataError(m));
-  const { padding = 'boundary', dx = 1 } = options;
-  const names = stencilDims(x, options.dims, 'math.laplace');
-  let acc: Tensor | undefined;
-  for (const n of names) {
-    const term = sub(add(shift(x, { [n]: 1 }, padding), shift(x, { [n]: -1 }, padding)), mul(x, 2));
-    acc = acc ? add(acc, term) : term;
-  }
-  return dx === 1 ? acc! : div(acc!, dx * dx);
-}
-
-export interface GradientOptions extends StencilOptions {
-  difference?: 'central' | 'forward' | 'backward';
-  /** Dim the components are stacked along (default `channel('gradient')`, as ΦML, with the dim names as items). */
-  stackDim?: Shape;
-}
-
-/** Finite-difference gradient, components stacked along `gradientᶜ=x,y,…`. */
-export function spatialGradient(x: Tensor, options: GradientOptions = {}): Tensor {
-  checkOptions('math.spatialGradient', options, ['dims', 'padding', 'dx', 'difference', 'stackDim'], (m) => new TensorDataError(m));
-  const { padding = 'boundary', dx = 1, difference = 'central' } = options;
-  const names = stencilDims(x, options.dims, 'math.spatialGradient');
-  const comps: Record<string, Tensor> = {};
-  for (const n of names) {
-    let d: Tensor;
-    if (difference === 'central') d = div(sub(shift(x, { [n]: 1 }, padding), shift(x, { [n]: -1 }, padding)), 2 * dx);
-    else if (difference === 'forward') d = div(sub(shift(x, { [n]: 1 }, padding), x), dx);
-    else d = div(sub(x, shift(x, { [n]: -1 }, padding)), dx);
-    comps[n] = d;
-  }
-  const dim = options.stackDim ?? new Shape([{ name: 'gradient', kind: 'channel', size: undefined }]);
-  return stack(comps, dim);
-}
+// pad, shift, laplace and spatialGradient: library/stencil.ts

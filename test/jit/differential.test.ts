@@ -4,7 +4,7 @@
  * that every registered primitive was exercised in a compiled graph.
  */
 import * as assert from 'assert';
-import { math, Tensor, spatial, channel, batch, instance, Shape } from 'tensorjit';
+import { math, Tensor, spatial, channel, batch, instance, dual, Shape } from 'tensorjit';
 import { primitives } from 'tensorjit/internal';
 import { assertClose } from '../helpers';
 
@@ -153,6 +153,78 @@ describe('eager vs compiled: every primitive', () => {
       assert.ok((math.min(u).item() as number) >= 2 && (math.max(u).item() as number) < 3);
       for (const l of f.traces[0].graph.split('\n')) { const m = /= (\w+)/.exec(l); if (m) covered.add(m[1]); }
     });
+  });
+
+
+  describe('special functions, scans, sorting, indexing (ΦML math)', () => {
+    const unit = math.tensor([-0.99, -0.5, -0.1, 0, 0.3, 0.75, 0.999], spatial('x'));
+    const wide = math.tensor([-30, -2.5, -1, -0.25, 0, 0.5, 1, 3, 9.75, 40], spatial('x'));
+    const above1 = math.tensor([1, 1.001, 1.5, 2, 10, 1e4], spatial('x'));
+    const cases: [string, Tensor][] = [
+      ['erf', wide], ['log2', positive], ['log10', positive], ['arcsin', unit], ['arccos', unit], ['arctan', wide],
+      ['sinh', small], ['cosh', small], ['arcsinh', wide], ['arccosh', above1], ['arctanh', unit],
+    ];
+    for (const [op, input] of cases) {
+      const f = (a: Tensor) => (math as any)[op](a);
+      compare(`${op} float32`, f, [input], 1e-5, 1e-6);
+      compare(`${op} float64`, f, [math.cast(input, 'float64')], 1e-5, 1e-6);
+      compare(`${op} int32`, f, [ints.abs().mod(3)], 1e-5, 1e-6);
+      compare(`${op} random`, f, [math.randomUniform(batch({ b: 2 }), x, { low: 0.05, high: 0.95 })], 1e-5, 1e-6);
+    }
+    compare('erf edge values', (a) => math.erf(a), [edge], 1e-5, 1e-6);
+    compare('arctan2 quadrants and the origin', (p, q) => math.arctan2(p, q), [math.tensor([1, -1, 0, 1, -1, 0, 2], spatial('x')), math.tensor([1, -1, 0, -1, 0, -3, 0.5], spatial('x'))], 1e-5, 1e-6);
+    compare('arctan2 broadcast, with a number', (p, q) => [math.arctan2(p, q), math.arctan(p, 2)], [math.randomNormal(batch({ b: 2 }), x), math.randomNormal(spatial({ y: 3 }))], 1e-5, 1e-6);
+    const t = math.randomNormal(batch({ b: 2 }), spatial({ x: 5, y: 4 }));
+    const ti = math.tensor([[5, -7, 3, 3], [2, 0, -1, 9]], batch('b'), spatial('x'), { dtype: 'int32' });
+    for (const [label, input] of [['float32', t], ['int32', ti], ['int64', math.cast(ti, 'int64')], ['bool', ti.gt(0)], ['float64', math.cast(t, 'float64')]] as [string, Tensor][]) {
+      compare(`cumulativeSum ${label}`, (p) => math.cumulativeSum(p, 'x'), [input], 1e-5, 1e-5);
+      compare(`sort ${label}`, (p) => math.sort(p, 'x'), [input]);
+      compare(`argsort ${label} (stable)`, (p) => math.argsort(p, 'x'), [input]);
+      compare(`argmax / argmin ${label}`, (p) => [math.argmax(p, 'x'), math.argmin(p, 'x')], [input]);
+    }
+    compare('cumulativeSum over two dims, includeZero', (p) => [math.cumulativeSum(p, 'x,y', { includeZero: true, includeSum: false }), math.cumulativeSum(p, 'y', { includeZero: true })], [t], 1e-5, 1e-5);
+    compare('sort over flattened non-batch dims', (p) => math.sort(p), [t]);
+    compare('argmax over two dims', (p) => [math.argmax(p, 'x,y'), math.argmin(p, 'y,x')], [t]);
+    const grid = math.randomNormal(batch({ b: 2 }), spatial({ x: 3, y: 4 }));
+    const idx = math.tensor([[2, 3], [0, 0], [1, -1], [2, 1]], instance('points'), channel({ index: 'x,y' }), { dtype: 'int32' });
+    compare('gather by index vectors (negative counts from the end)', (g, i) => math.gather(g, i), [grid, idx]);
+    compare('gather one dim, int64 indices', (g, i) => math.gather(g, i, 'y'), [grid, math.tensor([3n, 0n, 1n], instance('points'))]);
+    compare('gather with a shared batch dim', (g, i) => math.gather(g, i, 'y'), [grid, math.tensor([[3, 0], [1, 1]], batch('b'), instance('points'), { dtype: 'int32' })]);
+    compare('gather int64 values beyond 2^53', (g, i) => math.gather(g, i), [ints64, math.tensor([3, 3, 0], instance('points'), { dtype: 'int32' })]);
+    const at = math.tensor([1, 3, 1, 0, 1], instance('points'), { dtype: 'int32' });
+    const vals = math.randomNormal(instance({ points: 5 }), channel({ c: 2 }));
+    for (const mode of ['update', 'add', 'max', 'min', 'mul', 'mean'] as const) {
+      compare(`scatter ${mode} with duplicates`, (b, i, v) => math.scatter(b, i, v, { mode }), [math.randomNormal(spatial({ x: 4 }), channel({ c: 2 })), at, vals], 1e-5, 1e-6);
+      compare(`scatter ${mode} int32`, (b, i, v) => math.scatter(b, i, v, { mode }), [math.zeros(spatial({ x: 4 }), { dtype: 'int32' }).add(1), at, math.tensor([1, 2, 3, 4, 5], instance('points'), { dtype: 'int32' })]);
+    }
+    compare('scatter into a Shape, 2-D indices, shared batch dim', (i, v) => math.scatter(spatial({ x: 3, y: 2 }).and(batch({ b: 2 })), i, v, { mode: 'add' }), [math.tensor([[[0, 1], [2, 1]], [[1, 0], [1, 0]]], batch('b'), instance('points'), channel({ index: 'x,y' }), { dtype: 'int32' }), math.tensor([[1, 2], [3, 4]], batch('b'), instance('points'))]);
+    compare('scatter outside: discard and clamp', (b, i, v) => [math.scatter(b, i, v, { outsideHandling: 'discard' }), math.scatter(b, i, v, { outsideHandling: 'clamp', mode: 'add' })], [math.zeros(spatial({ x: 4 })), math.tensor([-1, 2, 7, 3], instance('points'), { dtype: 'int32' }), math.tensor([1, 2, 3, 4], instance('points'))]);
+    compare('nonzero / booleanMask with a fixed size', (p) => [math.nonzero(p, { size: 4 }), math.booleanMask(p, 'x', p.gt(0).anyAlong('y'), { size: 4, fill: -1 })], [math.tensor([[0, 1, 0], [2, 0, 3], [0, 0, 0]], spatial('x,y'))]);
+  });
+
+  describe('stencils, grids, vectors (ΦML math)', () => {
+    const g = math.randomNormal(batch({ b: 2 }), spatial({ x: 6, y: 5 }));
+    for (const padding of ['zero', 'periodic', 'boundary', 'symmetric', 'reflect', 1.5] as const) {
+      compare(`pad / shift / laplace / spatialGradient, ${padding}`, (p) => [
+        math.pad(p, { x: [2, 3], y: 1 }, padding), ...math.shift(p, [-2, 0, 3], 'x,y', padding), p.shift({ y: -7 }, padding),
+        math.laplace(p, { padding }), math.spatialGradient(p, { padding, difference: 'forward' }),
+      ], [g], 1e-5, 1e-5);
+    }
+    compare('shift / laplace without padding (smaller results)', (p) => [...math.shift(p, [0, 1], 'x', null, null), math.laplace(p, { dims: 'y', padding: null })], [g], 1e-5, 1e-5);
+    compare('neighborMean / neighborSum / neighborMax', (p) => [math.neighborMean(p), math.neighborSum(p, 'x', 'periodic'), math.neighborMax(p, 'y')], [g], 1e-5, 1e-5);
+    compare('downsample2x / upsample2x', (p) => [math.downsample2x(p), math.upsample2x(p, 'periodic'), math.downsample2x(p, 'zero', 'y')], [g], 1e-5, 1e-5);
+    compare('sampleSubgrid', (p) => math.sampleSubgrid(p, math.vec({ x: 0.5, y: 1 }), spatial({ x: 4, y: 3 })), [g], 1e-5, 1e-5);
+    for (const extrap of ['boundary', 'periodic', 0, 'symmetric', 'reflect'] as const) {
+      compare(`gridSample ${extrap}`, (p, c) => math.gridSample(p, c, extrap), [g, math.tensor([[0.5, 1.25], [-1.5, 4.9], [5.5, -0.25], [2, 2]], instance('p'), channel({ vector: 'x,y' }))], 1e-5, 1e-5);
+    }
+    const k = math.randomNormal(spatial({ x: 3, y: 2 }));
+    compare('convolve same / valid / full, periodic', (p, q) => [math.convolve(p, q), math.convolve(p, q, 'valid'), math.convolve(p, q, 'full'), math.convolve(p, q, 'same', 'periodic')], [g, k], 1e-5, 1e-5);
+    compare('convolve with in/out channels', (p, q) => math.convolve(p, q), [math.randomNormal(spatial({ x: 6 }), channel({ c: 2 })), math.randomNormal(spatial({ x: 3 }), dual({ c: 2 }), channel({ out: 3 }))], 1e-5, 1e-5);
+    const v = math.randomNormal(instance({ points: 4 }), channel({ vector: 'x,y,z' }));
+    compare('vector functions', (p, q) => [math.vecLength(p), math.vecSquared(p), math.vecNormalize(p), math.norm(p, 'vector', 0.5), math.cross(p, q), math.rotateVector(p, q), math.l2Loss(p), math.softmax(p, 'points'), math.safeDiv(p, q.abs().gt(0.5).mul(q))], [v, math.randomNormal(channel({ vector: 'x,y,z' }))], 1e-5, 1e-5);
+    compare('2-D cross and rotation', (p, a) => [math.cross(p, p.mul(2).add(1)), math.rotateVector(p, a, true)], [math.randomNormal(instance({ points: 3 }), channel({ vector: 'x,y' })), math.randomNormal(instance({ points: 3 }))], 1e-5, 1e-5);
+    compare('pairwiseDistances with maxDistance', (p) => [math.pairwiseDistances(p), math.pairwiseDistances(p, { maxDistance: 1.5 })], [v], 1e-5, 1e-5);
+    compare('map / unstack', (p) => [math.map((a: Tensor, b: Tensor) => a.mul(b).sum(), p, p, { dims: 'b' }), ...math.unstack(p, 'x')], [g], 1e-5, 1e-5);
   });
 
   after(() => {

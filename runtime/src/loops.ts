@@ -269,7 +269,7 @@ export function iterate(f: (...x: any[]) => any, iterations: number | Shape, ...
   if (!dim) return tree.rebuild(final);
   // x0 first, then the scan outputs of the loop, in the dim order `stack` gives eagerly
   return tree.rebuild(leaves.map((x, k) => {
-    const order = stackShape([x], { name: dimName!, kind: dim.dims[0].kind, size: undefined });
+    const order = stackShape([x, x], { name: dimName!, kind: dim.dims[0].kind, size: undefined });
     const first = stack([x], trajectoryDim!.withSize(dimName!, 1));
     const joined = concat([transpose(first, steps![k].shape.names), steps![k]], dimName!);
     return joined.shape.names.join() === order.names.join() ? joined : transpose(joined, order.names);

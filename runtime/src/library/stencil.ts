@@ -6,7 +6,8 @@
  */
 import { Tensor } from '../tensor';
 import { Shape, channel, batch, type DimSelection, selectionNames } from '../shape';
-import { ShapeError } from '../errors';
+import { ShapeError, TensorDataError } from '../errors';
+import { checkOptions } from '../validate';
 import { bind } from '../ops/registry';
 import * as mv from '../ops/structure';
 import { add, sub, mul, div, expand, get, stack, sum, mean, max, min, cast } from '../operations';
@@ -199,6 +200,7 @@ export interface LaplaceOptions extends StencilOptions {
  * 'boundary', as ΦML). Always float: int input gives float32.
  */
 export function laplace(x: Tensor, options: LaplaceOptions = {}): Tensor {
+  checkOptions('math.laplace', options, ['dims', 'padding', 'dx', 'weights'], (m) => new TensorDataError(m));
   const { dx = 1 } = options;
   const padding = options.padding === undefined ? 'boundary' : options.padding;
   const names = stencilDims(x, options.dims, 'math.laplace');
@@ -240,6 +242,7 @@ export interface GradientOptions extends StencilOptions {
 
 /** Finite-difference gradient, components stacked along `gradientᶜ=x,y,…` (default: central, 'boundary'). */
 export function spatialGradient(x: Tensor, options: GradientOptions = {}): Tensor {
+  checkOptions('math.spatialGradient', options, ['dims', 'padding', 'dx', 'difference', 'stackDim', 'pad'], (m) => new TensorDataError(m));
   const { dx = 1 } = options;
   const difference = (options.difference ?? 'central');
   const diff = typeof difference === 'string' ? difference.toLowerCase() : difference;

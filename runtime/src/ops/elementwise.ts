@@ -72,7 +72,7 @@ export const sin = unary('sin', { dtype: floatOf, fn: Math.sin, onnx: 'Sin' });
 export const cos = unary('cos', { dtype: floatOf, fn: Math.cos, onnx: 'Cos' });
 // onnxruntime has Tan for float32 only: float64 computes sin / cos (both correctly rounded kernels)
 export const tan = unary('tan', {
-  dtype: floatOf, fn: Math.tan,
+  dtype: floatOf, fn: (x) => Math.sin(x) / Math.cos(x),
   onnx: (g, x, out) => (out.dtype === 'float32' ? g.node('Tan', [x]) : g.node('Div', [g.node('Sin', [x]), g.node('Cos', [x])])),
 });
 export const tanh = unary('tanh', { dtype: floatOf, fn: Math.tanh, onnx: 'Tanh' });

@@ -42,7 +42,26 @@ export function dtypeOfArray(a: unknown): DType | undefined {
   if (a instanceof Int32Array) return 'int32';
   if (a instanceof BigInt64Array) return 'int64';
   if (a instanceof Uint8Array) return 'bool';
-  return undefined;
+  const own = a !== null && typeof a === 'object' ? ownRealm(a as TypedArray) : a;
+  return own !== a ? dtypeOfArray(own) : undefined;
+}
+
+const BY_TAG: Record<string, new (b: ArrayBufferLike, offset: number, length: number) => TypedArray> = {
+  '[object Float32Array]': Float32Array, '[object Float64Array]': Float64Array, '[object Int32Array]': Int32Array,
+  '[object BigInt64Array]': BigInt64Array, '[object Uint8Array]': Uint8Array,
+};
+
+/**
+ * The same typed array as one of this realm's classes. Typed arrays made in another realm (jest
+ * runs test files in a vm context; native addons and workers create theirs in the main one) fail
+ * `instanceof`; they are recognised by their tag and viewed without copying.
+ */
+export function ownRealm<T extends TypedArray>(a: T): T {
+  if (a instanceof Float32Array || a instanceof Float64Array || a instanceof Int32Array || a instanceof BigInt64Array || a instanceof Uint8Array) return a;
+  const C = BY_TAG[Object.prototype.toString.call(a)];
+  const v = a as unknown as ArrayBufferView & { length: number };
+  if (!C || !ArrayBuffer.isView(v)) return a;
+  return new C(v.buffer, v.byteOffset, v.length) as T;
 }
 
 export function isTypedArray(a: unknown): a is TypedArray {

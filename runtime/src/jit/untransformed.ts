@@ -71,15 +71,18 @@ export function toolchainAdvice(): string {
 
 declare const __non_webpack_require__: unknown;
 
+function message(name: string, where: string): string {
+  return `${name}${where ? ` (${where})` : ''} is a jit function that the tensorjit transformer did not process: ` +
+    `its control flow on tensors (if, ?:, &&, ||, !, loops) runs as plain JS, where a tensor is always true. ` +
+    `${toolchainAdvice()}. Or pass { transformed: false } (or set TENSORJIT_UNTRANSFORMED=ignore) if this is intended.`;
+}
+
 function report(name: string, where: string): void {
   const key = `${name}@${where}`;
   if (warned.has(key)) return;
   warned.add(key);
-  const message = `${name}${where ? ` (${where})` : ''} is a jit function that the tensorjit transformer did not process: ` +
-    `its control flow on tensors (if, ?:, &&, ||, !, loops) runs as plain JS, where a tensor is always true. ` +
-    `${toolchainAdvice()}. Or pass { transformed: false } (or set TENSORJIT_UNTRANSFORMED=ignore) if this is intended.`;
-  if (mode() === 'error') throw new JitError(message);
-  process.emitWarning(message, { code: CODE, type: 'Warning' });
+  if (mode() === 'error') throw new JitError(message(name, where));
+  process.emitWarning(message(name, where), { code: CODE, type: 'Warning' });
 }
 
 /**
@@ -116,6 +119,26 @@ function bodyAfter(src: string, from: number): string {
   return src.slice(from, Math.min(next < 0 ? src.length : next, from + 4000));
 }
 
+/**
+ * `/** @jit *\/` functions found in source that no transformed jit function of the same name
+ * accounts for yet. Decided after module evaluation has surely finished (modules that load
+ * asynchronously, as under vitest, create their jit functions a few ticks after tensorjit loads),
+ * or when the process exits first.
+ */
+const pending = new Map<string, { name: string; where: string }>();
+
+function flushPending(atExit: boolean): void {
+  for (const [key, p] of pending) {
+    pending.delete(key);
+    if (transformedNames.has(p.name) || warned.has(key)) continue;
+    if (!atExit) { report(p.name, p.where); continue; }
+    // warnings emitted now would never print (they are delivered on a later tick)
+    warned.add(key);
+    if (mode() === 'error') { process.stderr.write(`JitError: ${message(p.name, p.where)}\n`); process.exitCode = 1; continue; }
+    process.stderr.write(`(node:${process.pid}) [${CODE}] Warning: ${message(p.name, p.where)}\n`);
+  }
+}
+
 export function scanFile(file: string): void {
   if (scanned.has(file)) return;
   scanned.add(file);
@@ -130,8 +153,11 @@ export function scanFile(file: string): void {
     const name = m[1] ?? m[2];
     if (!name || transformedNames.has(name)) continue;
     if (!hasControlFlow(bodyAfter(src, m.index! + m[0].length))) continue;
-    const line = src.slice(0, m.index!).split('\n').length;
-    report(name, `/** @jit */ at ${path.relative(process.cwd(), file) || file}:${line}`);
+    const before = src.slice(0, m.index!);
+    if (/\/\/[^\n]*$/.test(before)) continue; // inside a line comment
+    const line = before.split('\n').length;
+    const where = `/** @jit */ at ${path.relative(process.cwd(), file) || file}:${line}`;
+    pending.set(`${name}@${where}`, { name, where });
   }
 }
 
@@ -145,10 +171,15 @@ function stackFiles(): string[] {
   return out;
 }
 
+/** tensorjit's own files: dist/, and runtime/ and transformer/ sources (stack traces are source-mapped under --enable-source-maps). */
+const OWN = ['dist', 'runtime', 'transformer'].map((d) => path.join(path.resolve(__dirname, '..', '..', '..'), d) + path.sep);
+function isOwn(file: string): boolean {
+  return OWN.some((d) => file.startsWith(d));
+}
+
 /** `file:line` of the code that called jitCompile (the first frame outside tensorjit). */
 function callerFrame(): string {
-  const ownDir = path.resolve(__dirname, '..');
-  const f = (new Error().stack ?? '').split('\n').map((l) => l.trim()).find((l) => l.startsWith('at ') && !l.includes(ownDir) && !l.includes('node:internal'));
+  const f = (new Error().stack ?? '').split('\n').map((l) => l.trim()).find((l) => l.startsWith('at ') && !OWN.some((d) => l.includes(d)) && !l.includes('node:internal'));
   const m = f && /\(?((?:file:\/\/)?[^()\s]+):(\d+):\d+\)?$/.exec(f);
   return m ? `at ${path.relative(process.cwd(), m[1].replace(/^file:\/\//, '')) || m[1]}:${m[2]}` : '';
 }
@@ -162,19 +193,19 @@ export function watchForUntransformedJsdoc(): void {
   let m: Mode;
   try { m = mode(); } catch { return; } // reported on the first jit function
   if (m === 'ignore') return;
-  const ownDir = path.resolve(__dirname, '..');
-  const atLoad = stackFiles().filter((f) => !f.startsWith(ownDir));
+  const atLoad = stackFiles().filter((f) => !isOwn(f));
   const scan = () => {
     try {
       const files = new Set<string>([...atLoad]);
       if (process.argv[1]) files.add(path.resolve(process.argv[1]));
-      for (const k of Object.keys(require.cache ?? {})) if (!k.startsWith(ownDir)) files.add(k);
+      for (const k of Object.keys(require.cache ?? {})) if (!isOwn(k)) files.add(k);
       let n = 0;
       for (const f of files) { if (++n > 500) break; scanFile(f); }
     } catch (e) {
       if (e instanceof JitError) throw e; // TENSORJIT_UNTRANSFORMED=error
     }
   };
-  // not unref'd: a script that ends synchronously still gets its warning
-  setTimeout(scan, 0);
+  setTimeout(scan, 0).unref();
+  setTimeout(() => flushPending(false), 500).unref();
+  process.once('exit', () => { scan(); flushPending(true); });
 }

@@ -6,7 +6,9 @@
  */
 import { Worker } from 'worker_threads';
 import * as path from 'path';
-import type { TypedArray } from '../dtype';
+import * as fs from 'fs';
+import { createRequire } from 'module';
+import { ownRealm, type TypedArray } from '../dtype';
 import type { IOSpec } from './ort';
 import { currentSetting, deviceGeneration } from './device';
 import type { WorkerReply, WorkerRequest } from './worker';
@@ -23,9 +25,27 @@ const loaded = new Map<number, { session: AsyncSession; generation: number }>();
 
 function post(m: WorkerRequest, transfer: ArrayBuffer[] = []): void { ensure().postMessage(m, transfer); }
 
+/**
+ * The worker's file: beside this one, or, when tensorjit was bundled (webpack, rspack, …: __dirname
+ * is then the bundle's folder), the installed package's (the bundle needs node_modules for
+ * onnxruntime-node's native files anyway).
+ */
+function workerFile(): string {
+  const here = path.join(__dirname, 'worker.js');
+  if (fs.existsSync(here)) return here;
+  for (const from of [process.cwd(), ...(process.argv[1] ? [path.dirname(process.argv[1])] : [])]) {
+    try {
+      const pkg = createRequire(path.join(from, 'noop.js')).resolve('tensorjit/package.json');
+      const file = path.join(path.dirname(pkg), 'dist', 'runtime', 'session', 'worker.js');
+      if (fs.existsSync(file)) return file;
+    } catch { /* not installed there */ }
+  }
+  throw new Error(`fun.async needs tensorjit's worker file, which is not beside this (bundled?) code at ${here} and no installed tensorjit package was found from ${process.cwd()}`);
+}
+
 function ensure(): Worker {
   if (worker) return worker;
-  const w = new Worker(path.join(__dirname, 'worker.js'));
+  const w = new Worker(workerFile());
   w.unref();
   w.on('message', (r: WorkerReply) => {
     const p = pending.get(r.call);
@@ -36,7 +56,7 @@ function ensure(): Worker {
       const e = new Error(r.error.message);
       e.name = r.error.name;
       p.reject(e);
-    } else p.resolve(r.outs);
+    } else p.resolve(r.outs.map((o) => ownRealm(o))); // structured clones arrive in the main realm
   });
   w.on('error', (e) => failAll(e));
   w.on('exit', (code) => {

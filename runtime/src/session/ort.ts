@@ -6,7 +6,7 @@
  * the exact onnxruntime-node version is pinned in package.json and checked here.
  */
 import * as os from 'os';
-import type { DType, TypedArray } from '../dtype';
+import { ownRealm, type DType, type TypedArray } from '../dtype';
 import { CompiledRunError } from '../errors';
 import { envInt } from '../validate';
 import { autoOutcome, currentSetting, deviceGeneration, explainCudaFailure, setAutoOutcome } from './device';
@@ -38,9 +38,29 @@ function binding(): { InferenceSession: new () => NativeSession } {
   }
   // onnxruntime's own log would print provider-load failures to stderr; we raise them as errors instead
   try { require('onnxruntime-common').env.logLevel = 'fatal'; } catch { /* keep its default */ }
-  mod.initOrt();
+  initOrt(mod);
   native = mod.binding;
   return native!;
+}
+
+/**
+ * onnxruntime-node's `initOrt`, with a Tensor constructor that accepts typed arrays of any realm:
+ * the native side builds its outputs with the constructor of whichever realm initialised it first
+ * (once per process), and under jest that realm (a vm context) differs from the one the native
+ * addon creates typed arrays in, so onnxruntime-common's `instanceof` check would refuse every
+ * output ("A float32 tensor's data must be type of function Float32Array()").
+ */
+function initOrt(mod: any): void {
+  const ortTensor = require('onnxruntime-common').Tensor as new (...args: unknown[]) => unknown;
+  const local = (x: unknown): unknown => (ArrayBuffer.isView(x) ? ownRealm(x as TypedArray) : x);
+  function CrossRealmTensor(...args: unknown[]): unknown {
+    const a = args.map((x) => (x && typeof x === 'object' && !ArrayBuffer.isView(x) && 'data' in x ? { ...x, data: local((x as { data: unknown }).data) } : local(x)));
+    return new ortTensor(...a);
+  }
+  if (typeof mod?.binding?.initOrtOnce === 'function') {
+    // log level 4 = fatal (see above); the same call as onnxruntime-node's initOrt
+    mod.binding.initOrtOnce(4, CrossRealmTensor, require('worker_threads').isMainThread);
+  } else mod.initOrt();
 }
 
 const ORT_TYPE: Record<DType, string> = { float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int64', bool: 'bool' };
@@ -150,7 +170,7 @@ export class OrtSession {
     }
     const outs = this.outputs;
     const res = new Array<TypedArray>(outs.length);
-    for (let i = 0; i < outs.length; i++) res[i] = result[outs[i].name].data;
+    for (let i = 0; i < outs.length; i++) res[i] = ownRealm(result[outs[i].name].data);
     return res;
   }
 

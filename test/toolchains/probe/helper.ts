@@ -1,0 +1,1 @@
+export const digits: number = 0;

@@ -34,7 +34,6 @@ export interface Toolchain {
 
 const TSCONFIG_CJS = { compilerOptions: { strict: true, target: 'ES2022', module: 'node16', moduleResolution: 'node16', skipLibCheck: true, outDir: 'out', types: [] as string[] } };
 const TSCONFIG_BUNDLER = { compilerOptions: { strict: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', skipLibCheck: true, types: [] as string[] } };
-const PLUGINS = [{ transform: 'tensorjit/transformer' }, { transform: 'tensorjit/transformer', transformProgram: true }];
 
 function write(dir: string, file: string, content: unknown): void {
   fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -52,7 +51,8 @@ export function makeProject(name: string, packageJson: Record<string, unknown> =
     fs.symlinkSync(path.join(ROOT, 'node_modules', e), path.join(dir, 'node_modules', e));
   }
   fs.symlinkSync(ROOT, path.join(dir, 'node_modules', 'tensorjit'), 'dir');
-  for (const f of fs.readdirSync(PROBE)) fs.copyFileSync(path.join(PROBE, f), path.join(dir, f));
+  fs.mkdirSync(path.join(dir, 'src'));
+  for (const f of fs.readdirSync(PROBE)) fs.copyFileSync(path.join(PROBE, f), path.join(dir, 'src', f === 'probe.ts' ? 'main.ts' : f));
   write(dir, 'package.json', { name: `probe-${name}`, private: true, version: '1.0.0', ...packageJson });
   return dir;
 }
@@ -64,6 +64,18 @@ function sh(dir: string, cmd: string, args: readonly string[], env: NodeJS.Proce
   delete e.NODE_OPTIONS;
   const r = spawnSync(cmd, args, { cwd: dir, env: e, encoding: 'utf8', timeout: 300_000 });
   return { stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : ''), status: r.status, ms: Date.now() - t0, dir };
+}
+
+/** The file of a `<!-- recipe: tool file -->` block in docs/transformer.md, verbatim. */
+export function recipe(tool: string, file: string): string {
+  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'transformer.md'), 'utf8');
+  const m = new RegExp(`<!-- recipe: ${tool.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ${file.replace('.', '\\.')} -->\n\`\`\`\\w*\n([\\s\\S]*?)\n\`\`\`\n`).exec(doc);
+  if (!m) throw new Error(`docs/transformer.md has no recipe block for ${tool} ${file}`);
+  return m[1] + '\n';
+}
+
+function writeRecipe(dir: string, tool: string, file: string): void {
+  write(dir, file, recipe(tool, file));
 }
 
 /** Runs the build step, then (if it succeeded) the program. */
@@ -79,54 +91,41 @@ const node = process.execPath;
 export const TOOLCHAINS: readonly Toolchain[] = [
   {
     name: 'tspc', expect: 'converted',
-    setup: (d) => write(d, 'tsconfig.json', { ...TSCONFIG_CJS, compilerOptions: { ...TSCONFIG_CJS.compilerOptions, plugins: PLUGINS }, include: ['probe.ts'] }),
-    run: (d) => buildThenRun(d, [node, [BIN('ts-patch', 'bin/tspc.js'), '-p', '.']], [node, ['out/probe.js']]),
+    setup: (d) => writeRecipe(d, 'tspc', 'tsconfig.json'),
+    run: (d) => buildThenRun(d, [node, [BIN('ts-patch', 'bin/tspc.js'), '-p', '.']], [node, ['out/main.js']]),
   },
   {
     name: 'ts-node', expect: 'converted',
-    setup: (d) => write(d, 'tsconfig.json', { ...TSCONFIG_CJS, compilerOptions: { ...TSCONFIG_CJS.compilerOptions, plugins: PLUGINS }, 'ts-node': { compiler: 'ts-patch/compiler' } }),
-    run: (d) => sh(d, node, [BIN('ts-node', 'dist/bin.js'), 'probe.ts']),
+    setup: (d) => writeRecipe(d, 'ts-node', 'tsconfig.json'),
+    run: (d) => sh(d, node, [BIN('ts-node', 'dist/bin.js'), 'src/main.ts']),
   },
   {
     name: 'node --import tensorjit/register', expect: 'converted',
     setup: (d) => write(d, 'tsconfig.json', TSCONFIG_CJS),
-    run: (d) => sh(d, node, ['--import', 'tensorjit/register', 'probe.ts']),
+    run: (d) => sh(d, node, ['--import', 'tensorjit/register', 'src/main.ts']),
   },
   {
     name: 'esbuild', expect: 'converted',
     setup: (d) => {
       write(d, 'tsconfig.json', TSCONFIG_BUNDLER);
-      write(d, 'build.mjs', `import * as esbuild from 'esbuild';
-import tensorjit from 'tensorjit/esbuild';
-await esbuild.build({ entryPoints: ['probe.ts'], bundle: true, platform: 'node', format: 'esm', outfile: 'out/probe.mjs',
-  external: ['tensorjit'], sourcemap: true, plugins: [tensorjit()] });
-`);
+      writeRecipe(d, 'esbuild', 'build.mjs');
     },
-    run: (d) => buildThenRun(d, [node, ['build.mjs']], [node, ['--enable-source-maps', 'out/probe.mjs']]),
+    run: (d) => buildThenRun(d, [node, ['build.mjs']], [node, ['--enable-source-maps', 'out/main.mjs']]),
   },
   {
     name: 'vite', expect: 'converted',
     setup: (d) => {
       write(d, 'tsconfig.json', TSCONFIG_BUNDLER);
-      write(d, 'vite.config.mjs', `import { defineConfig } from 'vite';
-import tensorjit from 'tensorjit/vite';
-export default defineConfig({
-  plugins: [tensorjit()],
-  build: { ssr: 'probe.ts', outDir: 'out', rollupOptions: { output: { entryFileNames: 'probe.mjs' } } },
-  ssr: { external: ['tensorjit'] },
-});
-`);
+      writeRecipe(d, 'vite', 'vite.config.mjs');
     },
-    run: (d) => buildThenRun(d, [node, [BIN('vite', 'bin/vite.js'), 'build', '--logLevel', 'warn']], [node, ['out/probe.mjs']]),
+    run: (d) => buildThenRun(d, [node, [BIN('vite', 'bin/vite.js'), 'build', '--logLevel', 'warn']], [node, ['out/main.mjs']]),
   },
   {
     name: 'vitest', expect: 'converted', testRunner: true,
     setup: (d) => {
       write(d, 'tsconfig.json', TSCONFIG_BUNDLER);
-      write(d, 'vitest.config.mjs', `import { defineConfig } from 'vitest/config';
-import tensorjit from 'tensorjit/vite';
-export default defineConfig({ plugins: [tensorjit()], test: { globals: true, include: ['probe.test.ts'], server: { deps: { external: ['tensorjit'] } } } });
-`);
+      writeRecipe(d, 'vitest', 'vitest.config.mjs');
+      fs.writeFileSync(path.join(d, 'src', 'probe.test.ts'), `import { test, expect } from 'vitest';\n${fs.readFileSync(path.join(d, 'src', 'probe.test.ts'), 'utf8').replace(/^declare const .*\n/gm, '')}`);
     },
     run: (d) => sh(d, node, [BIN('vitest', 'vitest.mjs'), 'run']),
   },
@@ -134,20 +133,17 @@ export default defineConfig({ plugins: [tensorjit()], test: { globals: true, inc
     name: 'rollup', expect: 'converted',
     setup: (d) => {
       write(d, 'tsconfig.json', TSCONFIG_BUNDLER);
-      write(d, 'rollup.config.mjs', `import tensorjit from 'tensorjit/rollup';
-export default { input: 'probe.ts', output: { file: 'out/probe.mjs', format: 'es', sourcemap: true }, external: ['tensorjit'], plugins: [tensorjit()] };
-`);
+      writeRecipe(d, 'rollup', 'rollup.config.mjs');
     },
-    run: (d) => buildThenRun(d, [node, [BIN('rollup', 'dist/bin/rollup'), '-c', '--silent']], [node, ['out/probe.mjs']]),
+    run: (d) => buildThenRun(d, [node, [BIN('rollup', 'dist/bin/rollup'), '-c', '--silent']], [node, ['out/main.mjs']]),
   },
   {
     name: 'webpack', expect: 'converted',
     setup: (d) => {
       write(d, 'tsconfig.json', TSCONFIG_BUNDLER);
-      // the recipe of docs/transformer.md, as written there
-      write(d, 'webpack.config.js', WEBPACK_CONFIG('webpack'));
+      writeRecipe(d, 'webpack', 'webpack.config.js');
     },
-    run: (d) => buildThenRun(d, [node, [BIN('webpack-cli', 'bin/cli.js'), '--no-stats']], [node, ['out/probe.js']]),
+    run: (d) => buildThenRun(d, [node, [BIN('webpack-cli', 'bin/cli.js'), '--no-stats']], [node, ['out/main.js']]),
   },
   {
     name: 'rspack', expect: 'converted',
@@ -158,15 +154,18 @@ rspack(require('./rspack.config.js'), (err, stats) => {
   if (err || stats.hasErrors()) { console.error(err ?? stats.toString('errors-only')); process.exit(1); }
 });
 `);
-      write(d, 'rspack.config.js', WEBPACK_CONFIG('rspack'));
+      // docs/transformer.md: the webpack recipe with tensorjit/rspack
+      write(d, 'rspack.config.js', recipe('webpack', 'webpack.config.js').replace(/webpack/g, 'rspack'));
     },
-    run: (d) => buildThenRun(d, [node, ['build.js']], [node, ['out/probe.js']]),
+    run: (d) => buildThenRun(d, [node, ['build.js']], [node, ['out/main.js']]),
   },
   {
     name: 'jest', expect: 'converted', testRunner: true,
     setup: (d) => {
       write(d, 'tsconfig.json', TSCONFIG_CJS);
-      write(d, 'jest.config.js', `module.exports = { transform: { '^.+\\\\.tsx?$': 'tensorjit/jest' }, testMatch: ['**/probe.test.ts'] };\n`);
+      writeRecipe(d, 'jest', 'jest.config.js');
+      // two test files: each gets its own module registry (and realm) in the same worker
+      fs.copyFileSync(path.join(d, 'src', 'probe.test.ts'), path.join(d, 'src', 'probe2.test.ts'));
     },
     run: (d) => sh(d, node, [BIN('jest', 'bin/jest.js'), '--ci']),
   },
@@ -174,14 +173,14 @@ rspack(require('./rspack.config.js'), (err, stats) => {
     name: 'bun', expect: 'converted',
     setup: (d) => {
       write(d, 'tsconfig.json', TSCONFIG_BUNDLER);
-      write(d, 'bunfig.toml', 'preload = ["tensorjit/bun"]\n');
+      writeRecipe(d, 'bun', 'bunfig.toml');
     },
-    run: (d) => sh(d, BIN('bun', 'bin/bun.exe'), ['probe.ts']),
+    run: (d) => sh(d, BIN('bun', 'bin/bun.exe'), ['src/main.ts']),
   },
   {
     name: 'tsx', expect: 'warns', warns: ['relu', '<anonymous>'],
     setup: (d) => write(d, 'tsconfig.json', TSCONFIG_CJS),
-    run: (d) => sh(d, node, [BIN('tsx', 'dist/cli.mjs'), 'probe.ts']),
+    run: (d) => sh(d, node, [BIN('tsx', 'dist/cli.mjs'), 'src/main.ts']),
   },
   {
     // swc drops the JSDoc comment of an exported function: only the jitCompile function is found
@@ -191,47 +190,26 @@ rspack(require('./rspack.config.js'), (err, stats) => {
       write(d, 'build.js', `const swc = require('@swc/core');
 const fs = require('fs');
 fs.mkdirSync('out', { recursive: true });
-for (const f of ['probe', 'lib', 'helper']) {
-  const { code } = swc.transformFileSync(f + '.ts', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } });
+for (const f of ['main', 'lib', 'helper']) {
+  const { code } = swc.transformFileSync('src/' + f + '.ts', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } });
   fs.writeFileSync('out/' + f + '.js', code);
 }
 `);
     },
-    run: (d) => buildThenRun(d, [node, ['build.js']], [node, ['out/probe.js']]),
+    run: (d) => buildThenRun(d, [node, ['build.js']], [node, ['out/main.js']]),
   },
   {
     name: 'plain tsc', expect: 'warns', warns: ['relu', '<anonymous>'],
-    setup: (d) => write(d, 'tsconfig.json', { ...TSCONFIG_CJS, include: ['probe.ts'] }),
-    run: (d) => buildThenRun(d, [node, [BIN('typescript', 'bin/tsc'), '-p', '.']], [node, ['out/probe.js']]),
+    setup: (d) => write(d, 'tsconfig.json', { ...TSCONFIG_CJS, include: ['src/main.ts'] }),
+    run: (d) => buildThenRun(d, [node, [BIN('typescript', 'bin/tsc'), '-p', '.']], [node, ['out/main.js']]),
   },
   {
     name: 'esbuild without the plugin', expect: 'warns', warns: ['<anonymous>'],
     setup: (d) => write(d, 'tsconfig.json', TSCONFIG_BUNDLER),
-    run: (d) => buildThenRun(d, [BIN('esbuild', 'bin/esbuild'), ['probe.ts', '--bundle', '--platform=node', '--format=esm', '--external:tensorjit', '--outfile=out/probe.mjs', '--log-level=warning']],
-      [node, ['out/probe.mjs']]),
+    run: (d) => buildThenRun(d, [BIN('esbuild', 'bin/esbuild'), ['src/main.ts', '--bundle', '--platform=node', '--format=esm', '--external:tensorjit', '--outfile=out/main.mjs', '--log-level=warning']],
+      [node, ['out/main.mjs']]),
   },
 ];
-
-/** The webpack / rspack recipe of docs/transformer.md (kept identical to it by test/toolchains/toolchains.test.ts). */
-export function WEBPACK_CONFIG(tool: 'webpack' | 'rspack'): string {
-  return `// ${tool}.config.js
-const path = require('path');
-const tensorjit = require('tensorjit/${tool}');
-
-module.exports = {
-  mode: 'production',
-  target: 'node',
-  entry: './probe.ts',
-  output: { path: path.resolve(__dirname, 'out'), filename: 'probe.js' },
-  resolve: { extensions: ['.ts', '.js'] },
-  // onnxruntime-node loads its native .node binaries from its own folder: keep it out of the bundle
-  externals: { 'onnxruntime-node': 'commonjs onnxruntime-node', 'onnxruntime-node/dist/binding': 'commonjs onnxruntime-node/dist/binding' },
-  plugins: [tensorjit()],
-  devtool: 'source-map',
-  optimization: { minimize: false },
-};
-`;
-}
 
 export interface Verdict { ok: boolean; why: string }
 

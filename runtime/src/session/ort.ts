@@ -57,10 +57,20 @@ function initOrt(mod: any): void {
     const a = args.map((x) => (x && typeof x === 'object' && !ArrayBuffer.isView(x) && 'data' in x ? { ...x, data: local((x as { data: unknown }).data) } : local(x)));
     return new ortTensor(...a);
   }
-  if (typeof mod?.binding?.initOrtOnce === 'function') {
-    // log level 4 = fatal (see above); the same call as onnxruntime-node's initOrt
-    mod.binding.initOrtOnce(4, CrossRealmTensor, require('worker_threads').isMainThread);
-  } else mod.initOrt();
+  // onnxruntime-node's initOrt keeps the once-per-process flag (a second native initOrtOnce aborts
+  // the process): let it make the call, with our constructor in place of its Tensor
+  // jest gives each test file fresh copies of onnxruntime-node's JS (flag included) but one native
+  // addon per thread: keep our own flag on a core module, which all of a thread's realms share
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const shared = require('os') as Record<symbol, unknown>;
+  const key = Symbol.for('tensorjit.ortInitialised');
+  if (shared[key]) return;
+  shared[key] = true;
+  const native = mod?.binding;
+  const initOnce = native?.initOrtOnce;
+  if (typeof initOnce !== 'function') { mod.initOrt(); return; }
+  native.initOrtOnce = (level: unknown, _tensor: unknown, ...rest: unknown[]) => initOnce.call(native, level, CrossRealmTensor, ...rest);
+  try { mod.initOrt(); } finally { native.initOrtOnce = initOnce; }
 }
 
 const ORT_TYPE: Record<DType, string> = { float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int64', bool: 'bool' };

@@ -168,8 +168,11 @@ export class TransformService {
       const out = t.transpileModule(code, { fileName: file, compilerOptions: this.optionsFor(format) });
       return { code: stripMapComment(out.outputText), map: out.sourceMapText, diagnostics: [] };
     }
+    // the same text as on disk keeps the disk version, so a build that hands over every file
+    // unchanged reuses one program (and one type checker) for all of them
     const known = this.contents.get(file);
-    if (!known || known.text !== code) this.contents.set(file, { text: code, version: hash(code) });
+    if (code === readDisk(file)) { if (known) this.contents.delete(file); }
+    else if (!known || known.text !== code) this.contents.set(file, { text: code, version: hash(code) });
     this.rootNames.add(file);
     const program = this.service(format).getProgram();
     const sf = program?.getSourceFile(file);
@@ -205,6 +208,10 @@ export class TransformService {
     const stamps = [...this.rootNames].sort().map((f) => `${f}:${diskVersion(f)}`).join('\n');
     return hash([VERSION, format, path.resolve(fileName), code, JSON.stringify(this.optionsFor(format)), stamps].join('\0'));
   }
+}
+
+function readDisk(f: string): string | undefined {
+  try { return fs.readFileSync(f, 'utf8'); } catch { return undefined; }
 }
 
 function diskVersion(f: string): string {

@@ -11,6 +11,7 @@ import { type TF, type Jax, JAX_VERSION, TF_VERSION, versionOf } from './peers';
 import type { References } from './machine';
 import * as F from './functions';
 import { poissonCg, iterateFirstCall } from './loops';
+import { training } from './training';
 
 export interface WorkloadResult {
   /** 1–6, as numbered in issue 6. */
@@ -333,7 +334,7 @@ export async function cache(ctx: Context): Promise<WorkloadResult[]> {
 
 export const WORKLOADS: Record<string, (ctx: Context) => Promise<WorkloadResult[]>> = {
   dispatch, elementwise, mlp, simulation, 'first-call': firstCall, cache,
-  'poisson-cg': poissonCg, 'iterate-first-call': iterateFirstCall,
+  'poisson-cg': poissonCg, 'iterate-first-call': iterateFirstCall, training,
 };
 
 export { TF_VERSION };

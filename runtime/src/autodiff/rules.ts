@@ -50,7 +50,29 @@ export function onesOf(shape: Shape, dtype: DType): Tensor {
   return Tensor._concrete(shape, dtype, d);
 }
 
-const { add, sub, mul, div, neg, where } = ops;
+const { add, sub, div, neg, where } = ops;
+
+/** A concrete rank-0 tensor equal to `v` (a literal the backward pass can fold away). */
+function isConstant(t: Tensor, v: number): boolean {
+  return t.available && t.shape.rank === 0 && Number(t._data![0]) === v;
+}
+
+/** `ops.mul`, skipping a multiplication by a concrete 1 (the seed, a unit exponent): fewer nodes in the backward graph. */
+function mul(a: Tensor | number, b: Tensor | number): Tensor {
+  if (a instanceof Tensor && b instanceof Tensor) {
+    if (isConstant(a, 1) && a.dtype === b.dtype) return b;
+    if (isConstant(b, 1) && a.dtype === b.dtype) return a;
+  }
+  if (b === 1 && a instanceof Tensor) return a;
+  return ops.mul(a, b);
+}
+
+/** `x^(b-1)` for the rule of pow, with the common constant exponents folded. */
+function powMinusOne(a: Tensor, b: Tensor): Tensor {
+  if (isConstant(b, 2)) return a;
+  if (isConstant(b, 1)) return onesOf(a.shape, a.dtype);
+  return ops.pow(a, sub(b, 1));
+}
 
 /** Same cotangent for every input (add, identity-like movement). */
 const passThrough: VjpRule = (ct, ins) => ins.map(() => ct);
@@ -150,7 +172,7 @@ export const VJP_RULES: Record<string, VjpRule> = {
   mul: (ct, [a, b], _y, _p, cx) => [cx.needs[0] ? mul(ct, b) : undefined, cx.needs[1] ? mul(ct, a) : undefined],
   div: (ct, [, b], y, _p, cx) => [cx.needs[0] ? div(ct, b) : undefined, cx.needs[1] ? neg(div(mul(ct, y), b)) : undefined],
   pow: (ct, [a, b], y, _p, cx) => [
-    cx.needs[0] ? mul(ct, mul(b, ops.pow(a, sub(b, 1)))) : undefined,
+    cx.needs[0] ? mul(ct, mul(b, powMinusOne(a, b))) : undefined,
     // d/db a^b = a^b log a; where a is 0 the term is 0 (lim b→… of 0^b is flat for b > 0), as in JAX
     cx.needs[1] ? mul(ct, mul(y, ops.log(where(ops.equal(a, 0), 1, a)))) : undefined,
   ],

@@ -8,7 +8,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import type * as ts from 'typescript';
-import { formatOne, SOURCE, runCli as cliMain } from 'tensorjit/transformer';
+import tensorjitTransformer, { addSemanticDiagnostics, createTransformer, formatOne, formatPlain, SOURCE, runCli as cliMain } from 'tensorjit/transformer';
 import { TS_VERSIONS, loadTs, groups, compileGroup, parseConfig, ROOT, type TS, type Group } from './harness';
 import { makeProject, ONE_SIDED, FIXED, type Project } from './project';
 
@@ -59,6 +59,16 @@ function formatHost(t: TS, cwd: string): ts.FormatDiagnosticsHost {
   return { getCurrentDirectory: () => cwd, getCanonicalFileName: (f) => f, getNewLine: () => '\n' };
 }
 
+describe('transformer hosts: a TypeScript without the compiler API', () => {
+  it('TypeScript 7 (a version stub without createProgram): every entry throws a clear error', () => {
+    const ts7 = { version: '7.0.2' } as unknown as typeof import('typescript');
+    const check = (f: () => unknown) => assert.throws(f, /the TypeScript in use \(version 7\.0\.2\) has no compiler API.*TypeScript 5\.x or 6\.0/);
+    check(() => createTransformer({} as never, {}, ts7));
+    check(() => tensorjitTransformer({} as never, {}, { ts: ts7 }));
+    check(() => addSemanticDiagnostics({ getSemanticDiagnostics: () => [] } as never, ts7));
+  });
+});
+
 describe('transformer hosts: parity', function () {
   this.timeout(120000);
   for (const v of TS_VERSIONS) {
@@ -76,7 +86,7 @@ describe('transformer hosts: parity', function () {
         let out = '';
         let err = '';
         const code = cliMain(['check', '-p', path.relative(ROOT, g.dir)], ROOT, (s) => { out += s; }, (s) => { err += s; }, t);
-        assert.strictEqual(out, t.formatDiagnostics(fromTransformer, formatHost(t, ROOT)));
+        assert.strictEqual(out, formatPlain(t, fromTransformer, formatHost(t, ROOT)));
         const errors = fromTransformer.filter((d) => d.category === t.DiagnosticCategory.Error).length;
         assert.strictEqual(code, errors ? 1 : 0, err);
         assert.match(err, errors ? /tensorjit check: \d+ errors?, \d+ warnings? in \d+ files?\./ : /no problems|warning/);
@@ -121,8 +131,10 @@ describe('transformer hosts: quick fixes (language service)', function () {
 
   it('93001: use .all / .any', () => {
     const [first] = fixesFor('e93001_tensor_condition.ts', 93001);
-    assert.deepStrictEqual(first.fixes.map((f) => f.description), ["Use 'u.gt(0).all'", "Use 'u.gt(0).any'"]);
+    assert.deepStrictEqual(first.fixes.map((f) => f.description), ["Use 'u.gt(0).all'", "Use 'u.gt(0).any'", "Mark 'plainJs' as a jit function (/** @jit */)"]);
     assert.match(apply(first.text, first.fixes[0]), /if \(u\.gt\(0\)\.all\) n \+= 1;/);
+    // a helper (in another file than its jit callers) → mark it /** @jit */
+    assert.match(apply(first.text, first.fixes[2]), /\/\*\* @jit \*\/\nexport function plainJs\(/);
   });
 
   it('93002: .all as a condition → the tensor reduction', () => {
@@ -173,6 +185,8 @@ describe('transformer hosts: check CLI binary', function () {
     assert.strictEqual(r.status, 1, r.stderr);
     assert.match(r.stdout, /^fixtures\/cases\/e93005_one_sided\.ts\(9,5\): error TS93005: 'y' is assigned in the then branch/m);
     assert.match(r.stdout, /^fixtures\/cases\/w93011_any_condition\.ts\(8,7\): warning TS93011: /m);
+    // related information, indented below its diagnostic (also without --pretty)
+    assert.match(r.stdout, /TS93005: 'y' is assigned in the then branch[^\n]*\n    fixtures\/cases\/e93005_one_sided\.ts\(11,10\): 'y' is used here after the if\./);
   });
 
   it('prints the same diagnostics as tspc --noEmit on the fixture project', () => {

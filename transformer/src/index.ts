@@ -35,7 +35,22 @@ const withSemanticDiagnostics = new WeakSet<ts.Program>();
 
 function hostTs(t: TS | undefined): TS {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return t ?? (require('typescript') as TS);
+  return checkCompilerApi(t ?? (require('typescript') as TS));
+}
+
+/**
+ * The host's TypeScript must have the compiler API (TypeScript 5.x / 6.0). TypeScript 7's native
+ * compiler exports a version stub without it: say so instead of failing deep inside a transform.
+ */
+export function checkCompilerApi(t: TS): TS {
+  const m = t as Partial<TS> | undefined;
+  if (m && typeof m.createProgram === 'function' && typeof m.factory?.createCallExpression === 'function' &&
+      typeof m.visitEachChild === 'function' && m.SyntaxKind && typeof m.SyntaxKind.IfStatement === 'number') return t;
+  const version = (m as { version?: string } | undefined)?.version ?? 'unknown';
+  throw new Error(
+    `tensorjit/transformer: the TypeScript in use (version ${version}) has no compiler API (TypeScript 7's native compiler has none), ` +
+      'so tensorjit cannot analyse or rewrite jit functions with it. Build with TypeScript 5.x or 6.0 and ts-patch 3.3 ' +
+      "(e.g. npm install --save-dev typescript@~5.9, or typescript@npm:@typescript/typescript6 for tspc while your editor uses 7), and run 'tensorjit check' in CI.");
 }
 
 /**
@@ -98,11 +113,11 @@ export default function tensorjitTransformer(program: ts.Program, a?: unknown, b
     return addSemanticDiagnostics(program, (c as TspExtras | undefined)?.ts);
   }
   const extras = b as TspExtras | undefined;
-  const t = extras?.ts;
+  const t = extras?.ts && checkCompilerApi(extras.ts);
   const addDiagnostic = extras?.addDiagnostic && !withSemanticDiagnostics.has(program)
     ? (d: ts.Diagnostic) => { extras.addDiagnostic!(d); }
     : undefined;
   return { before: [createTransformer(program, { addDiagnostic }, t)] };
 }
 export { codeFixes, FIX_NAME } from './language-service/fixes';
-export { main as runCli } from './cli/main';
+export { main as runCli, formatPlain } from './cli/main';

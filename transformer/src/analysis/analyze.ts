@@ -5,12 +5,12 @@
  * it reads the program, never changes it. Results are cached per (program, file).
  */
 import type * as ts from 'typescript';
-import type { FileAnalysis, JitRoot, Plan, TS } from './model';
+import type { FileAnalysis, FunctionLike, JitRoot, Plan, TS } from './model';
 import { TensorjitApi, skipOuter } from './api';
-import { discover } from './discovery';
+import { discover, paramNames } from './discovery';
 import { Provenance, type Deps } from './provenance';
-import { References, branchList, containsReturn, isLoop, stmtsOf, walkAll, type RetKind } from './flow';
-import { rules, type Related } from './rules';
+import { References, branchList, containsReturn, isLoop, stmtsOf, walk, walkAll, type RetKind } from './flow';
+import { relativePath, rules, type Related } from './rules';
 import { short, type CondInfo, type Ctx, type IfMode } from './context';
 import { BranchAnalysis } from './branches';
 
@@ -28,15 +28,56 @@ class FileAnalyzer extends BranchAnalysis {
     this.diagnostics.push(...found.diagnostics);
     this.fixes.push(...found.fixes);
     for (const r of found.roots) this.rootsByFn.set(r.fn, r);
+    const helpers = this.findHelpers(found.roots);
+    for (const h of helpers) this.rootsByFn.set(h.fn, h);
     this.visit(this.sf, undefined);
-    this.applyIgnoreDirectives(found.roots);
+    this.applyIgnoreDirectives([...found.roots, ...helpers]);
     const plans = new Map<ts.Node, Plan>(this.guards);
     for (const [root, p] of this.rootPlans) {
-      if (root.errors.length) continue;
+      // a helper is always rewritten: what it cannot convert keeps a run-time truth guard
+      if (root.errors.length && root.kind !== 'helper') continue;
       for (const [n, plan] of p) plans.set(n, plan);
     }
     const diagnostics = this.diagnostics.slice().sort((a, b) => (a.start ?? 0) - (b.start ?? 0) || a.code - b.code);
     return { file: this.sf, roots: found.roots, plans, diagnostics, fixes: this.fixes };
+  }
+
+  /**
+   * Unmarked functions of this file that jit functions call or pass on (transitively): AutoGraph
+   * converts called functions too. Their parameters count as of unknown provenance (the function
+   * may be called with concrete or traced values), so what cannot be converted there is guarded at
+   * run time (controlFlow.truth) rather than reported.
+   */
+  private findHelpers(roots: readonly JitRoot[]): JitRoot[] {
+    const t = this.t;
+    const out: JitRoot[] = [];
+    const seen = new Set<ts.Node>(roots.map((r) => r.fn));
+    const inRoot = (n: ts.Node) => [...seen].some((f) => n.pos >= f.pos && n.end <= f.end);
+    const scan = (fn: ts.Node) => {
+      walk(t, fn, (n) => {
+        if (!t.isIdentifier(n)) return;
+        const decl = this.api.resolve(this.checker.getSymbolAtLocation(n))?.valueDeclaration;
+        if (!decl || decl.getSourceFile() !== this.sf) return;
+        let f: FunctionLike | undefined;
+        let name = n.text;
+        if (t.isFunctionDeclaration(decl) && decl.body) f = decl;
+        else if (t.isVariableDeclaration(decl) && decl.initializer) {
+          const init = skipOuter(t, decl.initializer);
+          if (t.isArrowFunction(init) || t.isFunctionExpression(init)) f = init;
+          if (t.isIdentifier(decl.name)) name = decl.name.text;
+        }
+        if (!f || seen.has(f) || inRoot(f) || f.modifiers?.some((m) => m.kind === t.SyntaxKind.AsyncKeyword) || f.asteriskToken) return;
+        seen.add(f);
+        const { line, character } = this.sf.getLineAndCharacterOfPosition(f.getStart(this.sf));
+        out.push({
+          kind: 'helper', fn: f, name, params: paramNames(t, f), aux: undefined, anchor: decl as ts.FunctionDeclaration,
+          source: `${relativePath(this.sf.fileName, this.cwd)}:${line + 1}:${character + 1}`, errors: [], alreadyCompiled: false,
+        });
+        scan(f);
+      }, true);
+    };
+    for (const r of roots) scan(r.fn);
+    return out;
   }
 
   // ---- reporting ----
@@ -127,6 +168,11 @@ class FileAnalyzer extends BranchAnalysis {
     return { kind, traced: false, deps: [] };
   }
 
+  protected isStaticCondition(e: ts.Expression, ctx: Ctx): boolean {
+    const c = this.condInfo(e, ctx);
+    return c.kind === 'js' || c.kind === 'nullable';
+  }
+
   protected tracedCondition(e: ts.Expression, ctx: Ctx): boolean {
     const c = this.condInfo(e, ctx);
     return c.kind === 'tensor' && c.traced;
@@ -138,37 +184,52 @@ class FileAnalyzer extends BranchAnalysis {
 
   // ---- return normalisation ----
 
+  /**
+   * Whether a statement list always returns ('always': no path falls through its end, every exit a
+   * return or throw), never returns ('never': no path returns; throws allowed), or returns on some
+   * paths only (TorchScript's WILL / WONT / MIGHT, with THROWS not counting as a return).
+   */
   private retKind(stmts: readonly ts.Statement[], ctx: Ctx): RetKind {
-    let some = false;
-    for (let i = 0; i < stmts.length; i++) {
-      const k = this.stmtRet(stmts[i], stmts.slice(i + 1), ctx);
-      if (k === 'always') return 'always';
-      if (k === 'some') some = true;
-    }
-    return some ? 'some' : 'never';
+    const f = this.listFlow(stmts, ctx);
+    return !f.falls ? 'always' : !f.returns ? 'never' : 'some';
   }
 
-  private stmtRet(s: ts.Statement, rest: readonly ts.Statement[], ctx: Ctx): RetKind {
+  private listFlow(stmts: readonly ts.Statement[], ctx: Ctx): { falls: boolean; returns: boolean } {
+    let returns = false;
+    for (let i = 0; i < stmts.length; i++) {
+      const k = this.stmtFlow(stmts[i], stmts.slice(i + 1), ctx);
+      returns ||= k.returns;
+      if (!k.falls) return { falls: false, returns };
+    }
+    return { falls: true, returns };
+  }
+
+  private stmtFlow(s: ts.Statement, rest: readonly ts.Statement[], ctx: Ctx): { falls: boolean; returns: boolean } {
     const t = this.t;
-    if (t.isReturnStatement(s) || t.isThrowStatement(s)) return 'always';
-    if (t.isBlock(s)) return this.retKind(s.statements, ctx);
-    if (t.isLabeledStatement(s)) return this.stmtRet(s.statement, rest, ctx);
+    if (t.isReturnStatement(s)) return { falls: false, returns: true };
+    if (t.isThrowStatement(s)) return { falls: false, returns: false };
+    if (t.isBlock(s)) return this.listFlow(s.statements, ctx);
+    if (t.isLabeledStatement(s)) return this.stmtFlow(s.statement, rest, ctx);
     if (t.isIfStatement(s)) {
       if (this.isTensorCondition(s.expression, ctx)) {
         const m = this.ifMode(s, rest, ctx);
-        return m.kind === 'both' || m.kind === 'absorb' ? 'always' : m.kind === 'none' ? 'never' : 'some';
+        return m.kind === 'both' || m.kind === 'absorb' ? { falls: false, returns: true } : m.kind === 'none' ? { falls: true, returns: false } : { falls: true, returns: true };
       }
-      const a = this.retKind(stmtsOf(t, s.thenStatement), ctx);
-      const b = s.elseStatement ? this.retKind(stmtsOf(t, s.elseStatement), ctx) : 'never';
-      if (a === 'always' && b === 'always') return 'always';
-      return a === 'never' && b === 'never' ? 'never' : 'some';
+      const a = this.listFlow(stmtsOf(t, s.thenStatement), ctx);
+      const b = s.elseStatement ? this.listFlow(stmtsOf(t, s.elseStatement), ctx) : { falls: true, returns: false };
+      return { falls: a.falls || b.falls, returns: a.returns || b.returns };
     }
     if (t.isTryStatement(s)) {
-      if (s.finallyBlock && this.retKind(s.finallyBlock.statements, ctx) === 'always') return 'always';
-      if (this.retKind(s.tryBlock.statements, ctx) === 'always' && (!s.catchClause || this.retKind(s.catchClause.block.statements, ctx) === 'always')) return 'always';
+      const fin = s.finallyBlock && this.listFlow(s.finallyBlock.statements, ctx);
+      const tb = this.listFlow(s.tryBlock.statements, ctx);
+      const cb = s.catchClause ? this.listFlow(s.catchClause.block.statements, ctx) : undefined;
+      const returns = tb.returns || !!cb?.returns || !!fin?.returns;
+      if (fin && !fin.falls) return { falls: false, returns };
+      if (!tb.falls && (!cb || !cb.falls)) return { falls: false, returns };
+      return { falls: true, returns };
     }
-    if (t.isDoStatement(s) && this.retKind(stmtsOf(t, s.statement), ctx) === 'always') return 'always';
-    return containsReturn(t, [s]) ? 'some' : 'never';
+    if (t.isDoStatement(s) && !this.listFlow(stmtsOf(t, s.statement), ctx).falls) return { falls: false, returns: containsReturn(t, [s]) };
+    return { falls: true, returns: containsReturn(t, [s]) };
   }
 
   /** How a tensor `if` returns, with `rest` the statements after it (in its possibly normalised list). */

@@ -20,10 +20,10 @@ export abstract class BranchAnalysis extends ExpressionChecks {
     const out: Blocker[] = [];
     const cond = short(s.expression.getText(this.sf));
     const all = [...thenList, ...elseList];
-    for (const j of escapingJumps(t, all)) {
+    for (const j of escapingJumps(t, all, (g) => this.isStaticCondition(g.expression, ctx))) {
       const kw = t.isBreakStatement(j) ? 'break' : t.isContinueStatement(j) ? 'continue' : 'throw';
       const fix = kw === 'throw'
-        ? 'Check the condition before calling the jit function (or on an auxiliary argument), or return a flag tensor instead of throwing.'
+        ? 'Check the condition before calling the jit function (or on an auxiliary argument), or return a flag tensor instead of throwing (a throw under a static condition, such as an argument check, is fine: it happens while tracing).'
         : `Keep the loop running and select values with math.where (e.g. x = math.where(done, x, step(x))), or make the loop's data an auxiliary argument.`;
       out.push({
         rule: rules.tracedJump, node: j, reason: `it contains '${kw}'`, related: [],
@@ -31,7 +31,18 @@ export abstract class BranchAnalysis extends ExpressionChecks {
           `so a jump cannot depend on the condition. ${fix}`,
       });
     }
-    if (mode.kind === 'invalid') {
+    const loop = mode.kind === 'invalid' ? this.enclosingLoop(s, ctx) : undefined;
+    if (mode.kind === 'invalid' && loop) {
+      // the cause is the loop: code after the if cannot move into a branch out of a loop body
+      const kw = t.isForStatement(loop) ? 'for' : t.isDoStatement(loop) ? 'do…while' : t.isWhileStatement(loop) ? 'while' : t.isForOfStatement(loop) ? 'for…of' : 'for…in';
+      const line = this.sf.getLineAndCharacterOfPosition(loop.getStart(this.sf)).line + 1;
+      out.push({
+        rule: rules.tracedJump, node: mode.ret ?? s, reason: 'it returns from inside a loop',
+        related: [{ node: loop.getChildAt(0, this.sf), message: `The enclosing ${kw} loop: it runs in JS while tracing.` }],
+        message: `'return' under the traced condition '${cond}' inside the ${kw} loop at line ${line}: the loop runs in JS while tracing, so this return would have to end the loop ` +
+          'for some elements and not for others. Keep the result in a variable (select it with math.where, e.g. result = math.where(found, result, v), with a `found` mask) and return it after the loop.',
+      });
+    } else if (mode.kind === 'invalid') {
       const node = mode.ret ?? s;
       const msg = mode.why === 'one-sided'
         ? `'return' under the traced condition '${cond}', but the other branch (with the code after the if) can end without returning a value. ` +
@@ -99,6 +110,19 @@ export abstract class BranchAnalysis extends ExpressionChecks {
       }
     }
     return out;
+  }
+
+  /** A JS condition (not a tensor, not traced): a branch under it runs or not while tracing. */
+  protected abstract isStaticCondition(e: ts.Expression, ctx: Ctx): boolean;
+
+  /** The innermost loop around `s` inside the jit function, if any. */
+  protected enclosingLoop(s: ts.Node, ctx: Ctx): ts.IterationStatement | undefined {
+    const t = this.t;
+    for (let p = s.parent; p && p !== ctx.root.fn; p = p.parent) {
+      if (t.isFunctionLike(p)) return undefined;
+      if (t.isWhileStatement(p) || t.isDoStatement(p) || t.isForStatement(p) || t.isForOfStatement(p) || t.isForInStatement(p)) return p;
+    }
+    return undefined;
   }
 
   protected declaredIn(decl: ts.Node, stmts: readonly ts.Statement[]): boolean {

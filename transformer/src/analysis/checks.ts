@@ -47,9 +47,16 @@ export abstract class ExpressionChecks extends AnalyzerBase {
         this.depsRelated(deps, ctx));
       return;
     }
+    const merged = deps.find((x) => x.kind === 'merged');
+    const mergedText = merged
+      ? ` ('${merged.name}' is a tensor here: the traced if at line ${this.sf.getLineAndCharacterOfPosition(merged.node.getStart(this.sf)).line + 1} assigns it and merges it with math.where)`
+      : '';
+    const fix = merged
+      ? `keep '${merged.name}' a tensor from the start (e.g. 'let ${merged.name} = math.tensor(0)', then '${merged.name} = ${merged.name}.add(…)')`
+      : conv.fix;
     const d = this.report(ctx, rules.tracedToJs, e,
-      `${conv.what.replace('{}', `'${opText}'`)}, which depends on ${this.depsText(deps)} of jit function '${ctx.root.name}': a traced value has no JS value while tracing. ` +
-        `Fix: ${conv.fix}${this.auxHint(deps)}.`,
+      `${conv.what.replace('{}', `'${opText}'`)}, which depends on ${this.depsText(deps)} of jit function '${ctx.root.name}'${mergedText}: a traced value has no JS value while tracing. ` +
+        `Fix: ${fix}${this.auxHint(deps)}.`,
       this.depsRelated(deps, ctx));
     // quick fix: `.all` / `.any` used as a condition → the tensor reduction (converted to math.where)
     const t = this.t;
@@ -264,9 +271,13 @@ export abstract class ExpressionChecks extends AnalyzerBase {
     const text = short(e.getText(this.sf));
     const related = this.declRelated(e, true);
     const always = notNode ? 'always false' : 'always true';
+    const fn = this.markableFunction(e);
+    const helper = fn
+      ? ` If '${fn.name}' is a helper called from jit functions, mark it /** @jit */: a jit function called while tracing is inlined, and its tensor conditions are converted.`
+      : '';
     const d = this.report(undefined, rules.tensorCondition, e,
       `'${text}' is a Tensor used as a JS condition${notNode ? " (negated with '!')" : ''}: a tensor object is always truthy, so this is ${always}. ` +
-        `Use '${text}.all' or '${text}.any' for a concrete tensor, or move the code into a jit function, where tensor conditions are converted to math.where.`,
+        `Use '${text}.all' or '${text}.any' for a concrete tensor, or move the code into a jit function, where tensor conditions are converted to math.where.${helper}`,
       related);
     this.guardable.set(d, e);
     const needsParens = !(t.isIdentifier(e) || t.isPropertyAccessExpression(e) || t.isCallExpression(e) || t.isElementAccessExpression(e));
@@ -276,6 +287,28 @@ export abstract class ExpressionChecks extends AnalyzerBase {
         : [{ start: e.getEnd(), length: 0, newText: `.${m}` }];
       this.fixes.push({ code: d.code, start: d.start!, length: d.length!, description: `Use '${text}.${m}'`, edits });
     }
+    if (fn) {
+      const lineStart = this.sf.getPositionOfLineAndCharacter(this.sf.getLineAndCharacterOfPosition(fn.statement.getStart(this.sf)).line, 0);
+      const indent = /^[ \t]*/.exec(this.sf.text.slice(lineStart))![0];
+      this.fixes.push({ code: d.code, start: d.start!, length: d.length!, description: `Mark '${fn.name}' as a jit function (/** @jit */)`,
+        edits: [{ start: fn.statement.getStart(this.sf), length: 0, newText: `/** @jit */\n${indent}` }] });
+    }
+  }
+
+  /** The function declaration or `const f = (…) => …` around `e` that /** @jit *\/ could mark (not already a jit function). */
+  protected markableFunction(e: ts.Node): { name: string; statement: ts.Statement } | undefined {
+    const t = this.t;
+    for (let p = e.parent; p; p = p.parent) {
+      if (t.isFunctionDeclaration(p)) return p.name && p.body && t.isSourceFile(p.parent) ? { name: p.name.text, statement: p } : undefined;
+      if (t.isArrowFunction(p) || t.isFunctionExpression(p)) {
+        const d = p.parent;
+        if (t.isVariableDeclaration(d) && t.isIdentifier(d.name) && t.isVariableDeclarationList(d.parent) && t.isVariableStatement(d.parent.parent) &&
+            t.isSourceFile(d.parent.parent.parent)) return { name: d.name.text, statement: d.parent.parent };
+        return undefined;
+      }
+      if (t.isClassLike(p) || t.isMethodDeclaration(p)) return undefined;
+    }
+    return undefined;
   }
 
   protected isNullish(e: ts.Expression): boolean {

@@ -117,9 +117,14 @@ export abstract class AnalyzerBase {
   }
 
   protected depsRelated(deps: Deps, ctx: Ctx): Related[] {
-    return deps.slice(0, 2).map((d) => ({
+    // the if that made a variable traced first, then where the traced data comes from
+    const merged = deps.filter((d) => d.kind === 'merged').slice(0, 1);
+    const sources = deps.filter((d) => d.kind !== 'merged').slice(0, 2);
+    return [...merged, ...sources].map((d) => ({
       node: d.node,
-      message: d.kind === 'param'
+      message: d.kind === 'merged'
+        ? `'${d.name}' is assigned under this traced condition and merged with math.where after it, so from there on (and in later loop iterations) it is a tensor.`
+        : d.kind === 'param'
         ? (d.name === 'this' ? `The object of the jit method '${ctx.root.name}' is a traced argument (its tensor and number fields are tracers).`
           : `'${d.name}' is a traced (non-auxiliary) parameter of jit function '${ctx.root.name}'.`)
         : `Created here inside the trace.`,

@@ -82,12 +82,20 @@ export function isLoop(t: TS, n: ts.Node): n is ts.IterationStatement {
 }
 
 /**
- * `break` / `continue` whose target is outside `stmts`, and `throw` not caught inside them:
- * jumps that cannot happen under a traced condition (both branches run while tracing).
+ * `break` / `continue` whose target is outside `stmts`, and `throw` not caught inside them nor
+ * under a static condition (`staticGuard`): jumps that cannot happen under a traced condition
+ * (both branches run while tracing).
  */
-export function escapingJumps(t: TS, stmts: readonly ts.Statement[]): ts.Node[] {
+export function escapingJumps(t: TS, stmts: readonly ts.Statement[], staticGuard?: (s: ts.IfStatement) => boolean): ts.Node[] {
   const out: ts.Node[] = [];
   const visit = (n: ts.Node, loops: number, switches: number, labels: readonly string[], catching: boolean): void => {
+    // a throw under a static condition (argument checks) happens at trace time or not at all
+    if (staticGuard && t.isIfStatement(n) && staticGuard(n)) {
+      visit(n.expression, loops, switches, labels, catching);
+      visit(n.thenStatement, loops, switches, labels, true);
+      if (n.elseStatement) visit(n.elseStatement, loops, switches, labels, true);
+      return;
+    }
     if (isFunctionLike(t, n) || t.isClassLike(n)) return;
     if (t.isBreakStatement(n)) {
       if (n.label ? !labels.includes(n.label.text) : loops === 0 && switches === 0) out.push(n);

@@ -9,8 +9,11 @@ import type * as ts from 'typescript';
 /** The TypeScript module in use (injected by each host: ts-patch, tsserver, the CLI). */
 export type TS = typeof ts;
 
-/** How a jit function was marked. */
-export type JitKind = 'jsdoc-function' | 'jsdoc-variable' | 'call' | 'decorator';
+/**
+ * How a jit function was marked; 'helper': an unmarked function of the same file that jit code
+ * calls (converted like AutoGraph's recursive conversion, never wrapped in jitCompile).
+ */
+export type JitKind = 'jsdoc-function' | 'jsdoc-variable' | 'call' | 'decorator' | 'helper';
 
 export type FunctionLike =
   | ts.FunctionDeclaration

@@ -3,22 +3,26 @@
  * parameter (tensors, JS numbers and bigints in non-auxiliary arguments arrive as tracers, also
  * inside arrays, objects and `this` of a decorated method) or was created by a tensor creator inside
  * the trace (`math.tensor`, `math.zeros`, …). Static: literals, `math.wrap`, auxiliary parameters,
- * captured outer values, shapes and dtypes. Flow-insensitive over the function (a local is as traced
- * as any value ever assigned to it), filtered by type: a boolean or string carries no traced data.
+ * captured outer values, shapes and dtypes. Filtered by type: a boolean or string carries no
+ * traced data. A local read in the function that declares it sees the assignments that can reach
+ * the read (earlier ones not in an exclusive branch, and any in a loop around both), and a variable
+ * assigned under a traced condition becomes traced only after that if (where it is merged):
+ * `let n = 0; if (c) n += 2;` reads a static `n` at the `+=`. Reads from closures see every
+ * assignment (they may run at any time).
  */
 import type * as ts from 'typescript';
 import type { JitRoot, TS } from './model';
 import { skipOuter, STATIC_TENSOR_MEMBERS, CONVERTING_TENSOR_MEMBERS, type TensorjitApi } from './api';
 import type { TypeInfo } from './types';
-import { isFunctionLike, isWrite, refSymbol, walk } from './flow';
+import { isFunctionLike, isLoop, isWrite, refSymbol, walk } from './flow';
 
 /** One reason a value is traced. */
 export interface Dep {
   readonly key: string;
   /** Parameter name (`x`, `this`) or the creating call's text (`math.zeros(…)`). */
   readonly name: string;
-  readonly kind: 'param' | 'created';
-  /** The parameter declaration or the creating call. */
+  readonly kind: 'param' | 'created' | 'merged';
+  /** The parameter declaration, the creating call, or (merged) the condition of the traced if / ?: that merges the variable `name`. */
   readonly node: ts.Node;
 }
 
@@ -32,6 +36,15 @@ function union(a: Deps, b: Deps): Deps {
   const out = a.slice();
   for (const d of b) if (!out.some((x) => x.key === d.key)) out.push(d);
   return out;
+}
+
+function inside(n: ts.Node, c: ts.Node): boolean {
+  return n.pos >= c.pos && n.end <= c.end;
+}
+
+function functionOf(t: TS, n: ts.Node): ts.Node | undefined {
+  for (let p = n.parent; p; p = p.parent) if (isFunctionLike(t, p)) return p;
+  return undefined;
 }
 
 const NUMERIC_GLOBALS = new Set(['Number', 'parseInt', 'parseFloat', 'BigInt', 'isNaN', 'isFinite']);
@@ -49,6 +62,7 @@ export class Provenance {
   private readonly memo = new Map<ts.Node, Deps>();
   private readonly symbolMemo = new Map<ts.Symbol, Deps>();
   private readonly inProgress = new Set<ts.Symbol>();
+  private readonly useInProgress = new Set<string>();
   private readonly assignments = new Map<ts.Symbol, ts.Node[]>();
   private readonly params = new Map<ts.Symbol, Dep | null>();
   private thisDep: Dep | null = null;
@@ -185,7 +199,104 @@ export class Provenance {
     const p = id.parent;
     const sym = t.isShorthandPropertyAssignment(p) ? this.checker.getShorthandAssignmentValueSymbol(p) : this.checker.getSymbolAtLocation(id);
     if (!sym) return NONE;
+    const decl = sym.valueDeclaration ?? sym.declarations?.[0];
+    if (decl && !this.params.has(sym) && this.insideRoot(decl) && (t.isVariableDeclaration(decl) || t.isBindingElement(decl)) &&
+        functionOf(t, decl) === functionOf(t, id)) {
+      return this.depsAt(sym, decl, id);
+    }
     return this.symbolDeps(sym);
+  }
+
+  /** The traced sources of local `sym` as read at `use`: its initialiser and the assignments that can reach `use`. */
+  private depsAt(sym: ts.Symbol, decl: ts.VariableDeclaration | ts.BindingElement, use: ts.Identifier): Deps {
+    const key = `${use.pos}`;
+    if (this.useInProgress.has(key)) return NONE;
+    this.useInProgress.add(key);
+    try {
+      let acc = this.declarationDeps(decl);
+      for (const w of this.assignments.get(sym) ?? []) {
+        const id = w as ts.Identifier;
+        if (id !== use && this.reaches(id, use, decl)) acc = union(acc, this.writeValueDeps(id, decl));
+        acc = union(acc, this.mergeDeps(id, decl, use));
+      }
+      return acc;
+    } finally {
+      this.useInProgress.delete(key);
+    }
+  }
+
+  /** A loop inside the jit function (not around the declaration) that contains both nodes: a value can flow around it. */
+  private carried(a: ts.Node, b: ts.Node, decl: ts.Node): boolean {
+    const t = this.t;
+    for (let p: ts.Node | undefined = a.parent; p && p !== this.root.fn; p = p.parent) {
+      if (isFunctionLike(t, p)) return true; // written in a closure: may run at any time
+      if (inside(decl, p)) return false;
+      if (isLoop(t, p) && inside(b, p)) return true;
+    }
+    return false;
+  }
+
+  /** Whether the value assigned at `w` can be what `use` reads. */
+  private reaches(w: ts.Identifier, use: ts.Identifier, decl: ts.Node): boolean {
+    const t = this.t;
+    if (functionOf(t, w) !== functionOf(t, use)) return true;
+    if (this.carried(w, use, decl)) return true;
+    if (w.pos >= use.pos) return false;
+    // not from one branch into the other
+    for (let p: ts.Node | undefined = w.parent; p && p !== this.root.fn; p = p.parent) {
+      if (inside(use, p)) {
+        if (t.isIfStatement(p) && p.elseStatement) {
+          const wThen = inside(w, p.thenStatement);
+          const uThen = inside(use, p.thenStatement);
+          if (wThen !== uThen && (inside(w, p.elseStatement) || inside(use, p.elseStatement))) return false;
+        }
+        if (t.isConditionalExpression(p) && inside(w, p.whenTrue) !== inside(use, p.whenTrue) && !inside(w, p.condition) && !inside(use, p.condition)) return false;
+        break;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The tensor conditions a write happens under, when `use` sees the merged value: the variable is
+   * declared outside that if / conditional expression, and `use` is after it (or around a loop).
+   */
+  private mergeDeps(w: ts.Identifier, decl: ts.Node, use: ts.Identifier): Deps {
+    const t = this.t;
+    let acc = NONE;
+    let n: ts.Node = w;
+    for (let p: ts.Node | undefined = n.parent, c: ts.Node = n; p && p !== this.root.fn; c = p, p = p.parent) {
+      if (inside(decl, p)) break; // declared inside: local to the branch
+      if (isFunctionLike(t, p)) break;
+      let cond: ts.Expression | undefined;
+      if (t.isIfStatement(p) && c !== p.expression && this.isTensorCondition(p.expression)) cond = p.expression;
+      if (t.isConditionalExpression(p) && c !== p.condition && this.isTensorCondition(p.condition)) cond = p.condition;
+      if (!cond) continue;
+      const after = !inside(use, p) && use.pos >= p.end;
+      if (!after && !this.carried(p, use, decl) && functionOf(t, use) === functionOf(t, w)) continue;
+      const d = this.deps(cond);
+      if (d.length) acc = union(union(acc, [{ key: `m:${p.pos}:${w.text}`, name: w.text, kind: 'merged', node: cond }]), d);
+    }
+    return acc;
+  }
+
+  /** What an assignment to `id` stores: the right side (compound assignments and ++ / -- also the old value). */
+  private writeValueDeps(id: ts.Identifier, decl: ts.Node): Deps {
+    const t = this.t;
+    let n: ts.Node = id;
+    while (t.isParenthesizedExpression(n.parent)) n = n.parent;
+    let a: ts.Node | undefined = n;
+    while (a && !(t.isBinaryExpression(a) && a.operatorToken.kind >= t.SyntaxKind.FirstAssignment &&
+        a.operatorToken.kind <= t.SyntaxKind.LastAssignment) && !t.isForOfStatement(a) && !t.isForInStatement(a) &&
+        !t.isPrefixUnaryExpression(a) && !t.isPostfixUnaryExpression(a) && !t.isStatement(a)) a = a.parent;
+    const old = () => (t.isVariableDeclaration(decl) || t.isBindingElement(decl) ? this.depsAt(refSymbol(t, this.checker, id)!, decl, id) : NONE);
+    if (a && t.isBinaryExpression(a)) {
+      if (a.operatorToken.kind === t.SyntaxKind.EqualsToken) return this.deps(a.right);
+      return union(old(), this.deps(a.right));
+    }
+    if (a && (t.isPrefixUnaryExpression(a) || t.isPostfixUnaryExpression(a))) return old();
+    if (a && t.isForOfStatement(a)) return this.deps(a.expression);
+    return NONE;
   }
 
   symbolDeps(sym: ts.Symbol): Deps {

@@ -113,6 +113,27 @@ function parseArgs(argv: readonly string[]): Args {
   return a;
 }
 
+/**
+ * tsc's plain format (`file(line,col): error TS93005: …`), each diagnostic followed by its related
+ * information (the other sites its message refers to), indented: `    file(line,col): message`.
+ */
+export function formatPlain(t: TS, diags: readonly ts.Diagnostic[], host: ts.FormatDiagnosticsHost): string {
+  let text = '';
+  const cwd = host.getCurrentDirectory();
+  for (const d of diags) {
+    text += t.formatDiagnostics([d], host);
+    for (const r of d.relatedInformation ?? []) {
+      let where = '';
+      if (r.file && r.start !== undefined) {
+        const { line, character } = r.file.getLineAndCharacterOfPosition(r.start);
+        where = `${path.relative(cwd, r.file.fileName).replace(/\\/g, '/')}(${line + 1},${character + 1}): `;
+      }
+      text += `    ${where}${t.flattenDiagnosticMessageText(r.messageText, '\n')}${host.getNewLine()}`;
+    }
+  }
+  return text;
+}
+
 /** Runs the CLI; returns the exit code. Output goes through `out` / `err` (tests pass their own). */
 export function main(
   argv: readonly string[],
@@ -151,7 +172,7 @@ export function main(
   };
   const print = (diags: readonly ts.Diagnostic[]) => {
     if (!diags.length) return;
-    out(args.pretty ? t.formatDiagnosticsWithColorAndContext(diags, formatHost) + '\n' : t.formatDiagnostics(diags, formatHost));
+    out(args.pretty ? t.formatDiagnosticsWithColorAndContext(diags, formatHost) + '\n' : formatPlain(t, diags, formatHost));
   };
   let configPath: string | undefined;
   if (args.project) {

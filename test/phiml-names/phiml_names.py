@@ -1,4 +1,4 @@
-# Step 1 of docs/phiml.md's name map (python3 tools/phiml_names.py names.json; needs ΦML at /work/phiml):
+# Step 1 of docs/phiml.md's name map (python3 test/phiml-names/phiml_names.py names.json; needs ΦML at /work/phiml):
 # lists: every public name of phiml.math (362, submodules aside),
 # with its tensorjit spelling (checked against the built package by check_names.js) or why not.
 import json, subprocess, sys, types, warnings

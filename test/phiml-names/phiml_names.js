@@ -1,4 +1,4 @@
-// Step 2: node tools/phiml_names.js <checkout> names.json rows.md: checks which tensorjit spellings
+// Step 2: node test/phiml-names/phiml_names.js <checkout> names.json rows.md: checks which tensorjit spellings
 // exist in the built package and writes the markdown rows of docs/phiml.md's name map.
 const tj = require(process.argv[2]);
 const { math, Tensor } = tj;

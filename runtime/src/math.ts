@@ -20,3 +20,5 @@ export * from './library/sorting';
 export * from './library/indexing';
 export * from './library/functional';
 export * from './library/grid';
+export * from './library/reductions';
+export * from './library/dims';

@@ -110,6 +110,22 @@ const CASES: Case[] = [
   { prim: 'dot', label: 'dot (contracted name is a free name of the other operand)', f: (a, b) => math.dot(a, 'x', b, 'y'), args: () => [randomT(XY), randomT(spatial({ y: 3, x: 3 }))] },
   // constants made inside the function
   { prim: 'const', f: (x) => x.mul(math.tensor([1, 2, 3], spatial('x'), { dtype: 'float64' })), args: () => [randomT(X)] },
+  // ΦML-math primitives (ops/special.ts, scan.ts, indexing.ts). The float32-computed special functions
+  // (no float64 kernels in onnxruntime) are compared with a coarser finite difference.
+  ...(['erf', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'arcsinh', 'arctanh'] as const).map((op): Case => ({ prim: op, f: (x) => (math as any)[op](x), args: () => [randomT(X, -0.8, 0.8)], h: 1e-3, rtol: 2e-3, atol: 2e-4 })),
+  { prim: 'arccosh', f: (x) => math.arccosh(x), args: () => [randomT(X, 1.2, 3)], h: 1e-3, rtol: 2e-3, atol: 2e-4 },
+  { prim: 'log2', f: (x) => math.log2(x), args: () => [randomT(X, 0.2, 3)] },
+  { prim: 'log10', f: (x) => math.log10(x), args: () => [randomT(X, 0.2, 3)] },
+  { prim: 'arctan2', f: (y, x) => math.arctan2(y, x), args: () => [randomT(XY, 0.2, 2), randomT(X, -2, 2, (v) => Math.abs(v) < 0.1)], h: 1e-3, rtol: 2e-3, atol: 2e-4 },
+  { prim: 'cumsum', f: (x) => math.cumulativeSum(x, 'x').mul(r64(X)), args: () => [randomT(XY)] },
+  { prim: 'sort', f: (x) => math.sort(x, 'x').mul(r64(X)), args: () => [randomT(XY)] },
+  { prim: 'gatherNd', f: (x) => math.gather(x, math.tensor([[2, 1], [0, 0], [2, 1]], instance('p'), channel({ index: 'x,y' }), { dtype: 'int32' })).mul(r64(instance({ p: 3 }))), args: () => [randomT(XY)] },
+  ...(['add', 'update', 'max', 'min', 'mul'] as const).map((mode): Case => ({
+    prim: 'scatterNd', label: `scatterNd ${mode} (duplicates)`,
+    f: (b, v) => math.scatter(b, math.tensor([1, 2, 1], instance('p'), { dtype: 'int32' }), v, { mode }).mul(r64(X)),
+    args: () => [randomT(X, 0.5, 2), randomT(instance({ p: 3 }), mode === 'max' || mode === 'min' ? -3 : 0.5, 3)],
+    wrt: mode === 'update' || mode === 'add' || mode === 'mul' ? [0, 1] : [1],
+  })),
 ];
 
 /** 0, 1, 2, … along a dim, as float64 (an int range would make the product float32). */

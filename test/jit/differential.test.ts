@@ -227,6 +227,18 @@ describe('eager vs compiled: every primitive', () => {
     compare('map / unstack', (p) => [math.map((a: Tensor, b: Tensor) => a.mul(b).sum(), p, p, { dims: 'b' }), ...math.unstack(p, 'x')], [g], 1e-5, 1e-5);
   });
 
+
+  describe('typed and finite reductions, dims helpers, quantiles (ΦML math)', () => {
+    const t = math.randomNormal(batch({ b: 2 }), spatial({ x: 4 }), instance({ i: 3 }), channel({ vector: 'u,v' }));
+    const bad = math.tensor([[1, NaN, 3, Infinity], [NaN, NaN, NaN, NaN]], batch('b'), spatial('x'));
+    compare('csum ssum isum pmean cmax smin istd', (p) => [math.csum(p), math.ssum(p), math.isum(p), math.pmean(p), math.cmax(p), math.smin(p), math.istd(p)], [t], 1e-5, 1e-5);
+    compare('finite reductions (NaN where nothing is finite)', (p) => [math.finiteSum(p, 'x'), math.finiteMean(p, 'x'), math.finiteMax(p, 'x'), math.finiteMin(p, 'x'), math.finiteStd(p, 'x'), math.finiteSsum(p)], [bad], 1e-5, 1e-5);
+    compare('quantile / median', (p) => [math.median(p, 'x'), math.quantile(p, [0.1, 0.5, 0.9], 'x,i')], [t], 1e-5, 1e-5);
+    compare('c2b / s2b / i2b / squeeze / flatten / cpack', (p) => [math.c2b(p), math.s2b(p), math.i2b(p), math.squeeze(p.get({ x: [0, 1] })), math.flatten(p), math.cpack(p, 'c')], [t]);
+    compare('ravelIndex / unravelIndex / atMax / atMin', (p, q) => [math.unravelIndex(math.ravelIndex(q, spatial({ x: 4, i: 3 })), spatial({ x: 4, i: 3 })), math.atMax(p, p.get({ vector: 'u' }), 'x'), math.atMin(p, p.get({ vector: 'v' }), 'x,i')], [t, math.tensor([[1, 2], [3, 0]], instance('p'), channel({ index: 'x,i' }), { dtype: 'int32' })]);
+    compare('clipLength / normalizeTo / meshgrid / constVec', (p) => [math.clipLength(p, 0.2, 0.8), math.normalizeTo(p.abs(), 3), math.meshgrid(spatial({ x: 3, y: 2 })).add(p.sum()), math.constVec(p.sum(), 'x,y')], [t], 1e-5, 1e-5);
+  });
+
   after(() => {
     const missing = [...primitives().keys()].filter((p) => !covered.has(p));
     assert.deepStrictEqual(missing, [], `primitives never compiled by these tests: ${missing.join(', ')}`);

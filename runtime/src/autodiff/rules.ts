@@ -303,3 +303,6 @@ export function defineVjp(name: string, rule: VjpRule): void {
   if (VJP_RULES[name] || NON_DIFFERENTIABLE[name]) throw new Error(`a gradient rule for '${name}' is defined twice`);
   VJP_RULES[name] = rule;
 }
+
+// rules of the ΦML-math primitives (special functions, scans, indexing)
+import './rules-mathapi';

@@ -95,3 +95,24 @@ export const NAN = NaN;
 export function degreesToRadians(deg: TensorLike): Tensor { return mul(deg, Math.PI / 180); }
 /** Radians to degrees. */
 export function radiansToDegrees(rad: TensorLike): Tensor { return mul(rad, 180 / Math.PI); }
+
+/** True where |x − y| ≤ absTolerance + relTolerance·|y|, for every element (ΦML's `close`): a JS boolean. */
+export function close(x: TensorLike, y: TensorLike, relTolerance = 1e-5, absTolerance = 0): boolean {
+  const a = asTensor(x), b = asTensor(y);
+  const diff = abs(sub(a, b));
+  const ok = logicalNot(greater(diff, add(mul(abs(b), relTolerance), absTolerance)));
+  return (isNan(a).and(isNan(b)).or(ok)).all;
+}
+/** Same as `close` (ΦML's `always_close`). */
+export const alwaysClose = close;
+/** Throws an Error naming the largest difference when `close` is false. */
+export function assertClose(x: TensorLike, y: TensorLike, relTolerance = 1e-5, absTolerance = 0): void {
+  if (!close(x, y, relTolerance, absTolerance)) {
+    const d = max(abs(sub(asTensor(x), asTensor(y))), asTensor(x).shape.names);
+    throw new Error(`assertClose: values differ by up to ${d} (relTolerance ${relTolerance}, absTolerance ${absTolerance})`);
+  }
+}
+/** Returns `x` (ΦML's `identity`). */
+export function identity<T>(x: T): T { return x; }
+/** True for a tensor without dims. */
+export function isScalar(x: TensorLike): boolean { return !(x instanceof Tensor) || x.rank === 0; }

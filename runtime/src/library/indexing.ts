@@ -19,6 +19,8 @@ import {
   any as anyAlong, all as allAlong, get, expand, packDims, unpackDim, renameDims, concat, transpose, maximum,
 } from '../operations';
 import { wrap } from '../create';
+import { argmax, argmin } from './sorting';
+import { floor as floorOf, mod as modOf, stack } from '../operations';
 import { isFloat, type DType } from '../dtype';
 
 /** Dims to index: given, else the index dim's item names, else values' spatial or instance dims. */
@@ -230,3 +232,37 @@ export function booleanMask(x: Tensor, dim: string, mask: Tensor, options: Boole
 }
 
 
+
+/** Flat row-major positions of index vectors (a channel dim listing the dims of `resolution`). */
+export function ravelIndex(index: Tensor, resolution: Shape): Tensor {
+  const names = resolution.names;
+  const comps = components(index, names, 'math.ravelIndex');
+  return flatPosition(comps, names.map((n) => resolution.size(n)));
+}
+
+/** Index vectors (along `indexDim`, items = the dims of `resolution`) of flat row-major positions. */
+export function unravelIndex(index: Tensor, resolution: Shape, indexDim: Shape = channel('index')): Tensor {
+  const sizes = resolution.names.map((n) => resolution.size(n));
+  const parts: Record<string, Tensor> = {};
+  let stride = sizes.reduce((a, b) => a * b, 1);
+  resolution.names.forEach((n, i) => {
+    stride /= sizes[i];
+    const q = stride === 1 ? index : cast(floorOf(div(index, stride)), index.dtype);
+    parts[n] = i === 0 ? q : modOf(q, sizes[i]);
+  });
+  return stack(parts, indexDim);
+}
+
+/** The values of `value` where `key` is largest along `dim` (ΦML's at_max). */
+export function atMax(value: Tensor, key: Tensor, dim?: DimSelection): Tensor {
+  return atExtreme(value, key, dim, argmax);
+}
+/** The values of `value` where `key` is smallest along `dim` (ΦML's at_min). */
+export function atMin(value: Tensor, key: Tensor, dim?: DimSelection): Tensor {
+  return atExtreme(value, key, dim, argmin);
+}
+function atExtreme(value: Tensor, key: Tensor, dim: DimSelection | undefined, arg: typeof argmax): Tensor {
+  const names = dim === undefined ? key.shape.nonBatch.names : selectionNames(dim);
+  const idx = arg(key, names, channel({ _at: names }));
+  return gather(value, idx);
+}

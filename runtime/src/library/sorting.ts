@@ -8,7 +8,7 @@ import { Shape, channel, instance, type DimSelection, selectionNames } from '../
 import { ShapeError } from '../errors';
 import { bind } from '../ops/registry';
 import * as sc from '../ops/scan';
-import { concat, packDims, unpackDim, transpose, stack, get, expand, div, mod, cast, floor } from '../operations';
+import { concat, packDims, unpackDim, transpose, stack, get, expand, div, mod, cast, floor, add, mul } from '../operations';
 
 function dimsOf(x: Tensor, dim: DimSelection | undefined, fn: string, dflt: () => string[]): string[] {
   const names = dim === undefined ? dflt() : selectionNames(dim);
@@ -86,3 +86,28 @@ function extremeIndex(prim: typeof sc.argmax, fn: string) {
 export const argmax = extremeIndex(sc.argmax, 'math.argmax');
 /** Position of the minimum over `dim`, as int64 indices along `indexDim`, first one on ties. */
 export const argmin = extremeIndex(sc.argmin, 'math.argmin');
+
+/**
+ * Quantiles over `dim` (default: the non-batch dims, flattened), linearly interpolated between the
+ * sorted values (NumPy's default). Several quantiles (an array) are stacked along `quantileᶜ`.
+ */
+export function quantile(x: Tensor, q: number | readonly number[], dim?: DimSelection): Tensor {
+  const names = dimsOf(x, dim, 'math.quantile', () => x.shape.nonBatch.names);
+  const flat = names.length === 1 ? x : packDims(x, names, instance('_packed'));
+  const d = names.length === 1 ? names[0] : '_packed';
+  const sorted = bind(sc.sort, [flat], { dim: d });
+  const n = flat.shape.size(d);
+  const one = (p: number): Tensor => {
+    if (!(p >= 0 && p <= 1)) throw new ShapeError(`math.quantile: quantiles lie in [0, 1], got ${p}`);
+    const pos = p * (n - 1), lo = Math.floor(pos), hi = Math.min(lo + 1, n - 1), w = pos - lo;
+    const a = get(sorted, { [d]: lo });
+    return w === 0 ? cast(a, a.dtype === 'float64' ? 'float64' : 'float32') : add(mul(a, 1 - w), mul(get(sorted, { [d]: hi }), w));
+  };
+  if (typeof q === 'number') return one(q);
+  return stack(q.map(one), channel('quantile'));
+}
+
+/** The median over `dim` (default: the non-batch dims). */
+export function median(x: Tensor, dim?: DimSelection): Tensor {
+  return quantile(x, 0.5, dim);
+}

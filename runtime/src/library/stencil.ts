@@ -232,7 +232,7 @@ export function laplace(x: Tensor, options: LaplaceOptions = {}): Tensor {
 export type Difference = 'central' | 'forward' | 'backward';
 const DIFFERENCES: readonly Difference[] = ['central', 'forward', 'backward'];
 
-export interface GradientOptions extends StencilOptions {
+export interface SpatialGradientOptions extends StencilOptions {
   difference?: Difference;
   /** Dim the components are stacked along (default `channel('gradient')`, item names = the dims); null for one dim. */
   stackDim?: Shape | null;
@@ -241,7 +241,7 @@ export interface GradientOptions extends StencilOptions {
 }
 
 /** Finite-difference gradient, components stacked along `gradientᶜ=x,y,…` (default: central, 'boundary'). */
-export function spatialGradient(x: Tensor, options: GradientOptions = {}): Tensor {
+export function spatialGradient(x: Tensor, options: SpatialGradientOptions = {}): Tensor {
   checkOptions('math.spatialGradient', options, ['dims', 'padding', 'dx', 'difference', 'stackDim', 'pad'], (m) => new TensorDataError(m));
   const { dx = 1 } = options;
   const difference = (options.difference ?? 'central');

@@ -159,3 +159,22 @@ export function pairwiseDifferences(positions: Tensor, options: PairwiseOptions 
   return dx;
 }
 export const pairwiseDistances = pairwiseDifferences;
+
+/** ΦML's deprecated name for `norm`. */
+export const length = norm;
+
+/** Scales vectors so that their norm lies in [minLen, maxLen]. */
+export function clipLength(vec: Tensor, minLen = 0, maxLen = 1, vecDim?: DimSelection, eps?: number): Tensor {
+  const le = norm(vec, vecDim, eps);
+  const clipped = maximum(minimumOf(le, maxLen), minLen);
+  return mul(vec, where(lessEqual(le, 0), 0, div(clipped, le)));
+}
+function minimumOf(a: Tensor, b: number): Tensor { return where(less(a, b), a, b); }
+
+/** Multiplies `target` so that its sum matches the sum of `source` (ΦML's normalize_to). */
+export function normalizeTo(target: Tensor, source: number | Tensor, epsilon: number | null = 1e-5): Tensor {
+  const t = sum(target, target.shape.names);
+  const denom = epsilon === null ? t : maximum(t, epsilon);
+  const s = source instanceof Tensor ? sum(source, source.shape.names) : source;
+  return mul(target, div(s, denom));
+}

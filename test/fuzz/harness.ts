@@ -81,7 +81,7 @@ const SAMPLE: Record<DType, unknown> = {
   bool: Uint8Array.of(1, 0, 1, 1, 0, 1),
 };
 
-export interface KernelCell { op: string; dtype: DType; ok: boolean; error?: string; prims: string[] }
+export interface KernelCell { op: string; dtype: DType; ok: boolean; na?: boolean; error?: string; prims: string[] }
 
 /** Compiles and runs every op on one input of every dtype (cast: to every dtype). */
 export function kernelTable(): KernelCell[] {
@@ -98,7 +98,8 @@ export function kernelTable(): KernelCell[] {
           weak: () => ({ num: 2 }),
         };
         const node0 = def.gen(ctx);
-        if (!node0) { cells.push({ op: v.name, dtype, ok: false, error: 'no program', prims: [] }); continue; }
+        // the op does not take this dtype (e.g. a loop state that must keep its dtype): n/a
+        if (!node0) { cells.push({ op: v.name, dtype, ok: true, na: true, prims: [] }); continue; }
         const node = v.fix ? v.fix(node0) : node0;
         const prog: Program = { inputs: [{ dims: [{ name: 'x', kind: 'spatial', size: 3 }, { name: 'y', kind: 'spatial', size: 2 }], dtype, values: Array.from(SAMPLE[dtype] as ArrayLike<number | bigint>, (u) => (dtype === 'int64' ? String(u) : dtype === 'bool' ? u === 1 : Number(u))) }], ops: [node] };
         const out = runProgram(prog);
@@ -115,7 +116,7 @@ export function kernelTableText(cells: readonly KernelCell[]): string {
   for (const op of ops) {
     const row = cells.filter((c) => c.op === op);
     const prims = [...new Set(row.flatMap((c) => c.prims))].sort().join(', ');
-    lines.push(`| ${op} (${prims}) | ${DTYPES.map((d) => { const c = row.find((r) => r.dtype === d)!; return c.ok ? 'ok' : `FAIL: ${String(c.error).slice(0, 60).replace(/\|/g, '/')}`; }).join(' | ')} |`);
+    lines.push(`| ${op} (${prims}) | ${DTYPES.map((d) => { const c = row.find((r) => r.dtype === d)!; return c.na ? 'n/a' : c.ok ? 'ok' : `FAIL: ${String(c.error).slice(0, 60).replace(/\|/g, '/')}`; }).join(' | ')} |`);
   }
   return lines.join('\n');
 }

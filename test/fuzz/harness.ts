@@ -32,25 +32,16 @@ export interface FuzzReport {
 /** Primitives the fuzzer does not compare by value, with the reason. */
 export const NOT_FUZZED: Record<string, string> = {
   random: 'eager and onnxruntime draw from different generators by design (shapes/dtypes are checked in test/runtime)',
-  erf: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
-  log2: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
-  log10: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
-  arcsin: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
-  arccos: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
-  arctan: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
-  sinh: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
-  cosh: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
-  arcsinh: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
-  arccosh: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
-  arctanh: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
-  arctan2: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
-  cumsum: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
-  sort: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
-  argsort: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
-  argmax: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
-  argmin: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
-  gatherNd: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
-  scatterNd: 'ΦML-math primitive: compared eager vs compiled over every dtype and edge values in test/jit/differential.test.ts; no random-program generator yet (NaN ordering / data-dependent indices)',
+  // added by the mathapi branch at the deadline; covered by its own eager-vs-compiled tests, fuzz generators still to write
+  ...Object.fromEntries(['erf', 'log2', 'log10', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'arcsinh', 'arccosh', 'arctanh', 'arctan2'].map((p) => [p,
+    'mathapi, landed at the deadline: a trial fuzz run found erf disagreeing by ~6e-8 (float32) between eager and compiled; generators wait for that fix'])),
+  cumsum: 'no fuzz generator yet (mathapi, landed at the deadline)',
+  sort: 'no fuzz generator yet (mathapi, landed at the deadline)',
+  argsort: 'no fuzz generator yet (mathapi, landed at the deadline)',
+  argmax: 'no fuzz generator yet (mathapi, landed at the deadline)',
+  argmin: 'no fuzz generator yet (mathapi, landed at the deadline)',
+  gatherNd: 'no fuzz generator yet (mathapi, landed at the deadline)',
+  scatterNd: 'no fuzz generator yet (mathapi, landed at the deadline)',
 };
 
 export function fuzz(opts: FuzzOptions): FuzzReport {
@@ -100,7 +91,7 @@ const SAMPLE: Record<DType, unknown> = {
   bool: Uint8Array.of(1, 0, 1, 1, 0, 1),
 };
 
-export interface KernelCell { op: string; dtype: DType; ok: boolean; error?: string; prims: string[] }
+export interface KernelCell { op: string; dtype: DType; ok: boolean; na?: boolean; error?: string; prims: string[] }
 
 /** Compiles and runs every op on one input of every dtype (cast: to every dtype). */
 export function kernelTable(): KernelCell[] {
@@ -117,7 +108,8 @@ export function kernelTable(): KernelCell[] {
           weak: () => ({ num: 2 }),
         };
         const node0 = def.gen(ctx);
-        if (!node0) { cells.push({ op: v.name, dtype, ok: false, error: 'no program', prims: [] }); continue; }
+        // the op does not take this dtype (e.g. a loop state that must keep its dtype): n/a
+        if (!node0) { cells.push({ op: v.name, dtype, ok: true, na: true, prims: [] }); continue; }
         const node = v.fix ? v.fix(node0) : node0;
         const prog: Program = { inputs: [{ dims: [{ name: 'x', kind: 'spatial', size: 3 }, { name: 'y', kind: 'spatial', size: 2 }], dtype, values: Array.from(SAMPLE[dtype] as ArrayLike<number | bigint>, (u) => (dtype === 'int64' ? String(u) : dtype === 'bool' ? u === 1 : Number(u))) }], ops: [node] };
         const out = runProgram(prog);
@@ -134,7 +126,7 @@ export function kernelTableText(cells: readonly KernelCell[]): string {
   for (const op of ops) {
     const row = cells.filter((c) => c.op === op);
     const prims = [...new Set(row.flatMap((c) => c.prims))].sort().join(', ');
-    lines.push(`| ${op} (${prims}) | ${DTYPES.map((d) => { const c = row.find((r) => r.dtype === d)!; return c.ok ? 'ok' : `FAIL: ${String(c.error).slice(0, 60).replace(/\|/g, '/')}`; }).join(' | ')} |`);
+    lines.push(`| ${op} (${prims}) | ${DTYPES.map((d) => { const c = row.find((r) => r.dtype === d)!; return c.na ? 'n/a' : c.ok ? 'ok' : `FAIL: ${String(c.error).slice(0, 60).replace(/\|/g, '/')}`; }).join(' | ')} |`);
   }
   return lines.join('\n');
 }

@@ -394,7 +394,23 @@ const whileDef: OpDef = {
   },
 };
 
-export const OPS: readonly OpDef[] = [whileDef, 
+/** The gradient markers (identities on values): `math.stopGradient` and a `math.customGradient` function. */
+const stopGradientDef: OpDef = {
+  name: 'stopGradient',
+  tol: 'exact',
+  gen: (ctx) => ({ op: 'stopGradient', args: [{ v: ctx.value() }] }),
+  apply: ([x]) => (math as any).stopGradient(x),
+  code: ([x]) => `math.stopGradient(${x})`,
+};
+const customGradientDef: OpDef = {
+  name: 'customGradient',
+  tol: 'exact',
+  gen: (ctx) => ({ op: 'customGradient', args: [{ v: ctx.value() }] }),
+  apply: ([x]) => (math as any).customGradient((t: Tensor) => math.neg(t), (_inputs: unknown, _y: Tensor, dy: Tensor) => ({ t: math.neg(dy) }))(x),
+  code: ([x]) => `math.customGradient((t: Tensor) => math.neg(t), (_i, _y, dy) => ({ t: math.neg(dy) }))(${x})`,
+};
+
+export const OPS: readonly OpDef[] = [whileDef, stopGradientDef, customGradientDef, 
   ...unaryDefs, castDef, ...binaryDefs, whereDef, clipDef, ...reductionDefs, dotDef,
   transposeDef, renameDef, packDef, unpackDef, expandDef, getDef, concatDef, stackDef, tensorOfDef,
 ];

@@ -265,17 +265,6 @@ const loopRule: VjpRule<LoopParams> = (_ct, ins, _y, p, cx) => {
 };
 VJP_RULES.while = loopRule;
 
-/**
- * Primitives added by the everyday-API work whose rules are not written yet: a gradient that flows
- * through one throws (never a silent zero). Listed in PENDING_RULES so the tests know.
- */
-export const PENDING_RULES = ['erf', 'log2', 'log10', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'arcsinh', 'arccosh', 'arctanh', 'arctan2', 'cumsum', 'sort', 'gatherNd', 'scatterNd'];
-for (const name of PENDING_RULES) {
-  VJP_RULES[name] = () => {
-    throw new JitError(`No gradient rule for '${name}' yet: math.gradient cannot differentiate through it. Wrap the call in math.stopGradient if it needs no gradient, or give it one with math.customGradient.`);
-  };
-}
-
 /** Primitives without a gradient, with the reason (their outputs are not differentiable values). */
 export const NON_DIFFERENTIABLE: Record<string, string> = {
   greater: 'comparison: bool output',
@@ -292,9 +281,6 @@ export const NON_DIFFERENTIABLE: Record<string, string> = {
   isFinite: 'predicate: bool output',
   any: 'logical reduction: bool output',
   all: 'logical reduction: bool output',
-  argmax: 'index output (int)',
-  argmin: 'index output (int)',
-  argsort: 'index output (int)',
   random: 'sampling: a random draw has no derivative with respect to anything traced (it has no inputs)',
 };
 

@@ -109,8 +109,11 @@ export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tens
  */
 export function clip(x: TensorLike, lower: TensorLike, upper: TensorLike): Tensor {
   const t = asTensor(x);
-  if (typeof lower === 'number' && typeof upper === 'number') {
-    const limit = (v: number) => (isFloat(t.dtype) ? wrap(v, { dtype: t.dtype }) : v);
+  // JS numbers clip as np.clip (upper wins when lower > upper), tensors as maximum(lower, minimum(x, upper)),
+  // both as ΦML. A JS number traced as a jit argument is a weak rank-0 tensor: it takes the number path.
+  const numberLike = (v: TensorLike) => typeof v === 'number' || (v instanceof Tensor && v._weak === true && v.shape.rank === 0);
+  if (numberLike(lower) && numberLike(upper)) {
+    const limit = (v: TensorLike) => (typeof v === 'number' && isFloat(t.dtype) ? wrap(v, { dtype: t.dtype }) : v);
     return minimum(maximum(t, limit(lower)), limit(upper));
   }
   return maximum(lower, minimum(t, upper));

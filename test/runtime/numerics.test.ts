@@ -105,6 +105,15 @@ describe('numerics rules: eager and compiled agree', () => {
     both((a, b) => math.mod(a, b), [math.tensor(new Float64Array([0.3, 1e17]), x), math.tensor(new Float64Array([0.1, 3]), x)], '(xˢ=2)', 'float64', [0.3 % 0.1, 1]);
   });
 
+  it('int mod by -1 is 0, also for the int minimum (onnxruntime traps on INT_MIN % -1)', () => {
+    both((a, b) => math.mod(a, b), [math.tensor([-2147483648, 7, -7], x, { dtype: 'int32' }), math.tensor([-1, -1, 3], x, { dtype: 'int32' })], '(xˢ=3)', 'int32', [0, 0, 2]);
+    both((a, b) => math.mod(a, b), [math.tensor([-(2n ** 63n), 5n], x), math.tensor([-1n, -1n], x)], '(xˢ=2)', 'int64', [0n, 0n]);
+  });
+
+  it('clip with lower > upper gives upper, whether the bounds are JS numbers or traced numbers', () => {
+    both((a, lo: number) => math.clip(a, lo, -1), [math.tensor([3, -5], x), 2], '(xˢ=2)', 'float32', [-1, -1]);
+  });
+
   it('casts of NaN / ±inf / out-of-range floats to ints give the minimum', () => {
     both((a) => math.cast(a, 'int32'), [math.tensor([NaN, Infinity, -Infinity, 3e9, -2.7], x)], '(xˢ=5)', 'int32', [-2147483648, -2147483648, -2147483648, -2147483648, -2]);
     both((a) => math.cast(a, 'int64'), [math.tensor(new Float64Array([NaN, 1e19, -1e19, 2 ** 62]), x)], '(xˢ=4)', 'int64', [-(2n ** 63n), -(2n ** 63n), -(2n ** 63n), 2n ** 62n]);

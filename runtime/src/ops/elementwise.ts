@@ -267,7 +267,12 @@ export const mod = binary('mod', {
     },
   },
   onnx: (g, a, b, t) => {
-    if (isInt(t)) return g.node('Mod', [a, b], { fmod: 0 });
+    if (isInt(t)) {
+      // onnxruntime's int Mod traps (SIGFPE) on INT_MIN % -1; x mod -1 is 0 for every x
+      const minusOne = g.node('Equal', [b, g.scalar(-1, t)]);
+      const safe = g.node('Where', [minusOne, g.scalar(1, t), b]);
+      return g.node('Where', [minusOne, g.scalar(0, t), g.node('Mod', [a, safe], { fmod: 0 })]);
+    }
     // fmod is exact; then into the divisor's sign, and a zero result takes the divisor's sign
     const r = g.node('Mod', [a, b], { fmod: 1 });
     const zero = g.scalar(0, t);

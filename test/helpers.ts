@@ -119,3 +119,21 @@ export function throwsWith(fn: () => unknown, cls: string, ...patterns: (RegExp 
   }
   return e;
 }
+
+/** Captures (and keeps off stderr) the process warnings emitted while `fn` runs. */
+export async function warnings(fn: () => void | Promise<void>): Promise<string[]> {
+  const got: string[] = [];
+  const on = (w: Error) => got.push(w.message);
+  const saved = process.listeners('warning');
+  process.removeAllListeners('warning');
+  process.on('warning', on);
+  try {
+    await fn();
+    await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+    await new Promise((r) => setImmediate(r));
+  } finally {
+    process.off('warning', on);
+    for (const l of saved) process.on('warning', l);
+  }
+  return got;
+}

@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { math, jit, Tensor, spatial, channel, batch, instance, vec, JitError, TracerConversionError, DeviceError } from 'tensorjit';
 import { liveSessionCount } from 'tensorjit/internal';
+import { warnings } from '../helpers';
 
 const T = (...s: Parameters<typeof math.randomNormal>) => math.randomNormal(...s);
 
@@ -18,24 +19,6 @@ function logs(fn: () => void): string[] {
   console.log = (...a: unknown[]) => { out.push(a.map(String).join(' ')); };
   try { fn(); } finally { console.log = orig; }
   return out;
-}
-
-/** Captures (and keeps off stderr) the process warnings emitted while `fn` runs. */
-async function warnings(fn: () => void): Promise<string[]> {
-  const got: string[] = [];
-  const on = (w: Error) => got.push(w.message);
-  const saved = process.listeners('warning');
-  process.removeAllListeners('warning');
-  process.on('warning', on);
-  try {
-    fn();
-    await new Promise((r) => setImmediate(r)); // warnings are emitted on next tick
-    await new Promise((r) => setImmediate(r));
-  } finally {
-    process.off('warning', on);
-    for (const l of saved) process.on('warning', l);
-  }
-  return got;
 }
 
 describe('jit: tracing and the cache', () => {

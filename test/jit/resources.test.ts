@@ -11,25 +11,7 @@ import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { math, jit, Tensor, spatial, channel, JitError } from 'tensorjit';
 import { liveSessionCount, workerSessionCount, pooledCount } from 'tensorjit/internal';
-import { throwsWith } from '../helpers';
-
-/** Captures (and keeps off stderr) the process warnings emitted while `fn` runs. */
-async function warnings(fn: () => void | Promise<void>): Promise<string[]> {
-  const got: string[] = [];
-  const on = (w: Error) => got.push(w.message);
-  const saved = process.listeners('warning');
-  process.removeAllListeners('warning');
-  process.on('warning', on);
-  try {
-    await fn();
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setImmediate(r));
-  } finally {
-    process.off('warning', on);
-    for (const l of saved) process.on('warning', l);
-  }
-  return got;
-}
+import { throwsWith, warnings } from '../helpers';
 
 /** Runs a script in a fresh `node --expose-gc` with the built runtime; returns its last stdout line as JSON. */
 function child(script: string, env: Record<string, string> = {}): any {

@@ -16,6 +16,8 @@ export interface FuzzOptions {
   maxOps: number;
   /** Also compare with NumPy (when python3 + numpy are available). */
   numpy?: boolean;
+  /** Called before each program runs (the long run records it: a native crash leaves it behind). */
+  beforeProgram?: (prog: Program) => void;
   /** Called for each program run (progress). */
   onProgram?: (prog: Program, ok: boolean) => void;
 }
@@ -51,6 +53,7 @@ export function fuzz(opts: FuzzOptions): FuzzReport {
   const result = fc.check(
     fc.property(choicesArbitrary(opts.maxOps), (ch) => {
       const prog = buildProgram(ch);
+      opts.beforeProgram?.(prog);
       const out = runProgram(prog);
       report.programs++;
       report.ops += prog.ops.length;

@@ -370,6 +370,18 @@ function derivative(op: string, x: number, fx: number): number {
   }
 }
 
+// ---------------------------------------------------------------- saving
+
+/** A program as JSON text (NaN, ±Infinity and -0 kept, which plain JSON loses). */
+export function programJson(prog: Program): string {
+  return JSON.stringify(prog, (_k, v) => (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? `#${Object.is(v, -0) ? '-0' : v}` : v));
+}
+
+export function programFromJson(text: string): Program {
+  const special: Record<string, number> = { '#NaN': NaN, '#Infinity': Infinity, '#-Infinity': -Infinity, '#-0': -0 };
+  return JSON.parse(text, (_k, v) => (typeof v === 'string' && v in special ? special[v] : v)) as Program;
+}
+
 // ---------------------------------------------------------------- printing
 
 function argText(a: Arg): string {

@@ -5,6 +5,7 @@
  */
 import { math, Tensor, spatial, channel, batch } from 'tensorjit';
 import * as assert from 'assert';
+import { spawnSync } from 'child_process';
 import { assertTensor, assertAllClose, values } from '../helpers';
 
 const x = spatial('x');
@@ -137,5 +138,40 @@ describe('numerics rules: eager and compiled agree', () => {
 
   it('compiled NoopElimination is off: x - (-0) is +0 for x = -0', () => {
     both((a) => math.sub(a, -0), [math.tensor(new Float64Array([-0, 1]), x)], '(xˢ=2)', 'float64', [0, 1]);
+  });
+});
+
+/**
+ * Graphs that crash onnxruntime's native code (a segfault kills the process, so each runs in a
+ * child process: a regression fails this test instead of ending the suite).
+ */
+describe('numerics: no graph crashes onnxruntime', function () {
+  this.timeout(120000);
+
+  /** Runs `body` (JS using `math`, printing lines) in a fresh node process; returns its stdout lines. */
+  function inChild(body: string): string[] {
+    const script = `const { math, spatial, instance, batch } = require(${JSON.stringify(require.resolve('tensorjit'))});\n${body}`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 100000, env: { ...process.env, TENSORJIT_UNTRANSFORMED: 'ignore' } });
+    assert.ok(r.status === 0, `child process ended with ${r.signal ?? `status ${r.status}`}:\n${r.stderr}`);
+    return r.stdout.trim().split('\n');
+  }
+
+  it('dot of a transposed, cast operand with a whileLoop result (MatmulTransposeFusion segfault; fuzz seed 7)', () => {
+    // a's dims (q, p, b) are transposed to MatMul's (p, q, b) = perm [1, 0, 2], then cast to float32;
+    // the loop output's shape is unknown to onnxruntime
+    const [eager, compiled] = inChild(`
+      const a = math.tensor(Float64Array.from({ length: 12 }, (_, i) => i + 1), spatial({ q: 3 }), instance({ p: 2 }), batch({ b: 2 }));
+      const s = math.tensor(BigInt64Array.from({ length: 8 }, (_, i) => BigInt(i + 1)), instance({ p: 2 }), batch({ b: 2 }), spatial({ y: 2 }));
+      function f(a, s) {
+        const [, l] = math.whileLoop(([i]) => math.less(i, 2), ([i, t]) => [math.add(i, 1), math.add(t, t)], [math.tensor(0, { dtype: 'int32' }), s]);
+        return math.dot(a, 'b', l, 'b');
+      }
+      const show = (t) => JSON.stringify([String(t.shape), t.dtype, Array.from(t.data)]);
+      console.log(show(f(a, s)));
+      console.log(show(math.jitCompile(f)(a, s)));`);
+    assert.strictEqual(compiled, eager);
+    // (p=2, q=3, y=2): Σ_b a[q,p,b]·4·s[p,b,y]
+    assert.strictEqual(eager, JSON.stringify(['(pⁱ=2, qˢ=3, yˢ=2)', 'float32', [4 * (1 * 1 + 2 * 3), 4 * (1 * 2 + 2 * 4), 4 * (5 * 1 + 6 * 3), 4 * (5 * 2 + 6 * 4), 4 * (9 * 1 + 10 * 3), 4 * (9 * 2 + 10 * 4),
+      4 * (3 * 5 + 4 * 7), 4 * (3 * 6 + 4 * 8), 4 * (7 * 5 + 8 * 7), 4 * (7 * 6 + 8 * 8), 4 * (11 * 5 + 12 * 7), 4 * (11 * 6 + 12 * 8)]]));
   });
 });

@@ -112,9 +112,15 @@ export class OrtSession {
       // one session steal the cores from the next session's run (and from the JS thread).
       extra: {
         ...(options.threads > 1 ? { session: { intra_op: { allow_spinning: '0' } } } : {}),
+        // (a ';'-separated list)
         // NoopElimination drops `x - c` and `x + c` for a zero c of either sign, which is wrong for
-        // x = -0 (docs/api.md "Numerics": signed zeros follow IEEE on both paths)
-        optimization: { disable_specified_optimizers: 'NoopElimination' },
+        // x = -0 (docs/api.md "Numerics": signed zeros follow IEEE on both paths).
+        // MatmulTransposeFusion segfaults the process while loading (onnxruntime 1.29) on
+        // Transpose (perm[0] = 1, rank ≥ 3) → Cast → MatMul when the other MatMul operand's rank
+        // differs or is unknown to onnxruntime (e.g. a Loop output): `dot` of a transposed, cast
+        // operand with a `whileLoop` result (fuzz seed 7). Without it a transposed MatMul operand
+        // costs one Transpose copy.
+        optimization: { disable_specified_optimizers: 'NoopElimination;MatmulTransposeFusion' },
       },
     };
     const tryCuda = setting.kind === 'cuda' || (setting.kind === 'auto' && autoOutcome() !== 'cpu');

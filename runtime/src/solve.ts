@@ -15,6 +15,12 @@ import { Shape } from './shape';
 import { FLOAT } from './dtype';
 import { add, sub, mul, div, where, equal, sum, maximum, max, greater, logicalAnd, logicalOr, logicalNot, isFinite, cast, dot, abs, renameDims } from './operations';
 import { whileLoop } from './loops';
+import { currentTrace } from './trace/trace';
+import { traceSubgraph, evalGraph, type ClosedGraph } from './trace/subgraph';
+import { bind } from './ops/registry';
+import { customVjpPrim, type CustomVjpParams } from './autodiff/primitives';
+import { evalForward, backward } from './autodiff/backward';
+import { zerosOf } from './autodiff/rules';
 
 /** A linear function of `x` (e.g. a stencil), or a matrix tensor with dual dims (`~x` contracts `x`). */
 export type LinearOperator = ((x: Tensor) => Tensor) | Tensor;
@@ -122,22 +128,77 @@ export function solveLinear(f: LinearOperator, y: Tensor, options: SolveOptions)
   };
   const run = method === 'biCG-stab' ? bicgStab : cg;
   const result = run(lin, yf, x0, status, maxIterations);
+  const o: SolveSettings = { method, name: run === cg ? 'CG' : 'biCG-stab', relTol, absTol, maxIterations };
+  // traced (inside a jit function or a gradient), the solution carries its implicit gradient
+  if (currentTrace() !== undefined) return withImplicitGradient(lin, yf, result, o);
   // eagerly (the result is concrete) a solve that did not converge is an error; traced, the
   // last estimate is returned
-  if (result.converged.available && !result.converged.all) {
-    const residual = sub(yf, lin(result.x));
-    const maxAll = (t: Tensor) => (t.shape.rank ? max(t, t.shape) : t);
-    const name = run === cg ? 'CG' : 'biCG-stab';
-    // ΦML's message: "Φ-ML CG (numpy) … did not converge to rel_tol=1e-05, abs_tol=1e-05 within 1000 iterations. Max residual: 3.0"
-    throw new NotConvergedError(
-      `${what}: ${name} ${result.diverged.any ? 'diverged' : 'did not converge'} to relTol=${tolText(relTol)}, ` +
-        `absTol=${tolText(absTol)} within ${maxIterations} iterations. Max residual: ${maxAll(abs(residual))}. ` +
-        'Raise maxIterations or the tolerances, or check that f is linear' +
-        (run === cg ? ' and symmetric positive definite (else use method \'biCG-stab\').' : '.'),
-      result.x, residual, result.iterations,
-    );
-  }
+  if (!result.converged.all) throw notConverged(lin, yf, result, o, '');
   return result.x;
+}
+
+interface SolveSettings { readonly method: string; readonly name: string; readonly relTol: number | Tensor; readonly absTol: number | Tensor; readonly maxIterations: number }
+
+function notConverged(lin: (x: Tensor) => Tensor, y: Tensor, result: Pick<SolveResult, 'x' | 'converged' | 'diverged' | 'iterations'>, o: SolveSettings, during: string): NotConvergedError {
+  const residual = sub(y, lin(result.x));
+  const maxAll = (t: Tensor) => (t.shape.rank ? max(t, t.shape) : t);
+  // ΦML's message: "Φ-ML CG (numpy) … did not converge to rel_tol=1e-05, abs_tol=1e-05 within 1000 iterations. Max residual: 3.0"
+  return new NotConvergedError(
+    `math.solveLinear: ${o.name}${during} ${result.diverged.any ? 'diverged' : 'did not converge'} to relTol=${tolText(o.relTol)}, ` +
+      `absTol=${tolText(o.absTol)} within ${o.maxIterations} iterations. Max residual: ${maxAll(abs(residual))}. ` +
+      'Raise maxIterations or the tolerances, or check that f is linear' +
+      (o.name === 'CG' ? ' and symmetric positive definite (else use method \'biCG-stab\').' : '.'),
+    result.x, residual, result.iterations,
+  );
+}
+
+let solveId = 0;
+
+/**
+ * The solution `x = A⁻¹ y` as an output of a `customVjp` equation, so that the backward pass does
+ * not differentiate the iterations (the loop stops on a tensor condition) but uses the implicit
+ * function theorem, as ΦML's `solve_linear` does: with `λ = A⁻ᵀ ḡ` (one more solve, with the
+ * transposed operator: for CG A itself, which it assumes symmetric; else the operator's VJP),
+ * `ȳ = λ` and the operator's parameters θ get `-λ · ∂(A_θ x)/∂θ` (the VJP of the operator at x
+ * with cotangent `-λ`). The operator is traced once at x's shape into a closed graph: the tensors
+ * it uses (a matrix, a stencil's coefficients) are its captures and become inputs of the
+ * equation, so that their cotangents flow to wherever they came from. The gradient with respect
+ * to `x0` is zero (the solution does not depend on it).
+ */
+function withImplicitGradient(lin: (x: Tensor) => Tensor, y: Tensor, forward: SolveResult, o: SolveSettings): Tensor {
+  const x = forward.x;
+  const op: ClosedGraph = traceSubgraph('math.solveLinear operator', [{ shape: x.shape, dtype: x.dtype }], (u) => [lin(u)], { inputNames: ['x'] });
+  const opInput = op.graph.inputs[0];
+  const id = -(++solveId);
+  // Inputs: x twice (the value and, for the rule, the output of the call), the forward solve's
+  // convergence flags and iteration counts (checked when the gradient is computed eagerly), y, the operator's captures.
+  // The rule gets x as computed, before this equation: it is wrapped again so that a gradient of
+  // the gradient also differentiates it implicitly, not through the iterations.
+  const wrap = (xRaw: Tensor, flags: readonly Tensor[], yv: Tensor, params: readonly Tensor[]): Tensor =>
+    bind(customVjpPrim, [xRaw, xRaw, ...flags, yv, ...params], { id, index: 0, count: 1, vjp });
+  const vjp: CustomVjpParams['vjp'] = (ct, [converged, diverged, iterations, yv, ...params], [xRaw]) => {
+    const apply = (u: Tensor) => evalGraph(op.graph, [u, ...params])[0];
+    // a gradient computed eagerly: its forward solve (traced for the gradient) must have converged
+    if (converged.available && !converged.all) throw notConverged(apply, yv, { x: xRaw, converged, diverged, iterations }, o, ' (the solve differentiated by math.gradient)');
+    const xOut = wrap(xRaw, [converged, diverged, iterations], yv, params);
+    // Aᵀu = the VJP of the (linear) operator with cotangent u
+    const applyTransposed = (u: Tensor) => backward(op.graph, evalForward(op.graph, [u, ...params]), [[op.graph.outputs[0], u]], [opInput])[0];
+    const symmetric = o.method !== 'biCG-stab';
+    let lambda: Tensor;
+    try {
+      lambda = solveLinear(symmetric ? apply : applyTransposed, ct, {
+        method: o.method as SolveOptions['method'], x0: zerosOf(ct.shape, ct.dtype), relTol: o.relTol, absTol: o.absTol, maxIterations: o.maxIterations,
+      });
+    } catch (e) {
+      if (!(e instanceof NotConvergedError)) throw e;
+      throw new NotConvergedError(`math.solveLinear gradient: the adjoint solve (transposed operator, right-hand side dL/dx) ${e.message.replace(/^math\.solveLinear: /, '')}`, e.x, e.residual, e.iterations);
+    }
+    const paramCts = params.length
+      ? backward(op.graph, evalForward(op.graph, [xOut, ...params]), [[op.graph.outputs[0], mul(lambda, -1)]], op.graph.inputs.slice(1))
+      : [];
+    return [undefined, undefined, undefined, lambda, ...paramCts];
+  };
+  return wrap(x, [forward.converged, forward.diverged, forward.iterations], y, op.captures);
 }
 
 interface SolveResult { readonly x: Tensor; readonly converged: Tensor; readonly diverged: Tensor; readonly iterations: Tensor }

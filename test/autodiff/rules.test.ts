@@ -87,6 +87,8 @@ const CASES: Case[] = [
   { prim: 'sum', f: (x) => math.sum(x, 'x').mul(math.sum(x)), args: () => [randomT(XY)] },
   { prim: 'mean', f: (x) => math.mean(x, 'y').mul(x.get({ y: 0 })), args: () => [randomT(XY)] },
   { prim: 'prod', f: (x) => math.prod(x, 'x'), args: () => [randomT(XY, 0.3, 2)] },
+  // at zeros: column y=0 has one zero (its gradient there is the product of the others), y=1 two (all 0)
+  { prim: 'prod', label: 'prod (one and two zeros)', f: (x) => math.prod(x, 'x'), args: () => [math.tensor([[0, 0], [-1.5, 0], [0.7, 2]], spatial('x'), spatial('y'), { dtype: 'float64' })] },
   { prim: 'max', f: (x) => math.max(x, 'x'), args: () => [randomT(XY)] },
   { prim: 'min', f: (x) => math.min(x, 'x,y'), args: () => [randomT(XY)] },
   // movement

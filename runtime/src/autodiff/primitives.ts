@@ -20,7 +20,7 @@ export const stopGradientPrim = definePrimitive<undefined>({
 });
 
 export interface CustomVjpParams {
-  /** Distinguishes calls in CSE (params are compared by JSON text; functions are not). */
+  /** Distinguishes calls in CSE (params are compared by JSON text; functions are not); negative for solveLinear's. */
   readonly id: number;
   /** Which output of the function this equation carries, and how many there are. */
   readonly index: number;

@@ -185,8 +185,20 @@ export const VJP_RULES: Record<string, VjpRule> = {
   // --- reductions ---
   sum: (ct, [x]) => [expandTo(ct, x)],
   mean: (ct, [x], _y, p: ReduceParams) => [expandTo(div(ct, reducedCount(x, p.dims)), x)],
-  /** ∂prod/∂x = prod / x (not defined where x is 0; see docs/gradients.md). */
-  prod: (ct, [x], y) => [div(expandTo(mul(ct, y), x), x)],
+  /**
+   * ∂prod/∂xᵢ = the product of the other elements: prod / xᵢ where no element is 0; where exactly
+   * one is 0, the product of the non-zero ones at that element and 0 elsewhere; two or more: 0.
+   * (No division by 0 anywhere, so a gradient of this gradient stays finite.)
+   */
+  prod: (ct, [x], _y, p: ReduceParams) => {
+    const isZero = ops.equal(x, 0);
+    const zeros = ops.sum(ops.cast(isZero, 'int32'), p.dims);
+    const safe = where(isZero, 1, x);
+    const nonZeroProd = expandTo(ops.prod(safe, p.dims), x);
+    const zerosAt = expandTo(zeros, x);
+    const others = where(isZero, where(ops.equal(zerosAt, 1), nonZeroProd, 0), where(ops.equal(zerosAt, 0), div(nonZeroProd, safe), 0));
+    return [mul(expandTo(ct, x), others)];
+  },
   max: extremumRule,
   min: extremumRule,
 

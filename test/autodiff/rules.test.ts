@@ -194,10 +194,16 @@ function checkAgainstFd(c: Case): void {
 }
 
 describe('autodiff: rules against central finite differences (float64)', () => {
+  // float64 arithmetic stays float64 only at the global precision 64 (ΦML)
+  before(() => math.setPrecision(64));
+  after(() => math.setPrecision(32));
   for (const c of CASES) it(c.label ?? c.prim, () => checkAgainstFd(c));
 });
 
 describe('autodiff: gradients of gradients (element-wise ops)', () => {
+  // float64 arithmetic stays float64 only at the global precision 64 (ΦML)
+  before(() => math.setPrecision(64));
+  after(() => math.setPrecision(32));
   const second: [string, (x: Tensor) => Tensor, number, number][] = [
     ['sin', math.sin, -3, 3], ['cos', math.cos, -3, 3], ['exp', math.exp, -2, 2], ['log', math.log, 0.3, 3],
     ['sqrt', math.sqrt, 0.3, 3], ['tanh', math.tanh, -2, 2], ['sigmoid', math.sigmoid, -3, 3], ['neg', math.neg, -2, 2],

@@ -1,0 +1,76 @@
+/**
+ * Same results as ΦML 1.15.1: every expected text below was printed by the real ΦML (NumPy
+ * backend) for the same expression (test/phiml/corpus.ts measures more of them).
+ */
+import * as assert from 'assert';
+import { math, spatial, batch, channel, instance, Tensor } from 'tensorjit';
+
+const f64 = () => math.wrap(new Float64Array([1, 2]), spatial('x'));
+const x = () => math.tensor([1, 2, 3], spatial('x'));
+const b = () => math.tensor([100, 200], batch('b'));
+const s = (t: unknown) => String(t);
+
+describe('ΦML fidelity: global precision', () => {
+  afterEach(() => math.setPrecision(32));
+
+  it('float results follow the global precision (float32 by default)', () => {
+    assert.strictEqual(s(f64().mul(2)), '(2.000, 4.000) along xˢ');
+    assert.strictEqual(f64().mul(2).dtype, 'float32');
+    assert.strictEqual(s(math.sin(f64())), '(0.841, 0.909) along xˢ');
+    // movement, neg/abs and reductions keep the dtype (as ΦML)
+    assert.strictEqual(s(f64().neg()), '(-1.000, -2.000) along xˢ float64');
+    assert.strictEqual(s(math.sum(f64())), 'float64 3.0');
+    assert.strictEqual(math.expand(f64(), batch({ b: 2 })).dtype, 'float64');
+    assert.strictEqual(math.maximum(f64(), f64()).dtype, 'float64');
+    assert.strictEqual(math.clip(f64(), 0, 1.5).dtype, 'float64');
+    assert.strictEqual(math.concat([f64(), f64()], 'x').dtype, 'float32');
+    assert.strictEqual(math.dot(f64(), 'x', f64(), 'x').dtype, 'float32');
+  });
+
+  it('math.precision(64, fn) and setPrecision(64): creation and float results are float64 and print without a dtype', () => {
+    math.precision(64, () => {
+      assert.strictEqual(s(x().mul(2)), '(2.000, 4.000, 6.000) along xˢ');
+      assert.strictEqual(x().mul(2).dtype, 'float64');
+      assert.strictEqual(s(math.tensor(1 / 3)), '0.3333333333333333');
+      assert.strictEqual(s(math.zeros(spatial({ x: 2 }))), '(0.000, 0.000) along xˢ');
+      assert.strictEqual(s(math.linspace(0, 1, spatial({ x: 3 }))), '(0.000, 0.500, 1.000) along xˢ');
+      assert.strictEqual(math.linspace(0, 1, spatial({ x: 3 })).dtype, 'float64');
+      assert.strictEqual(s(math.sqrt(math.tensor([1n, 2n], spatial('x')))), '(1.000, 1.414) along xˢ');
+      assert.strictEqual(s(math.wrap(new Float32Array([1, 2]), spatial('x')).add(1.5)), '(2.500, 3.500) along xˢ');
+      assert.strictEqual(s(math.wrap(new Float32Array([1, 2]), spatial('x'))), '(1.000, 2.000) along xˢ float32');
+      assert.strictEqual(math.getPrecision(), 64);
+    });
+    assert.strictEqual(math.getPrecision(), 32);
+    math.setPrecision(64);
+    assert.strictEqual(math.zeros(spatial({ x: 2 })).dtype, 'float64');
+    math.setPrecision(32);
+    assert.throws(() => math.setPrecision(16 as any), /32 or 64/);
+  });
+
+  it('the precision is part of the jit cache key', () => {
+    let traces = 0;
+    const f = math.jitCompile((t: Tensor) => { traces++; return t.mul(2); });
+    assert.strictEqual(f(x()).dtype, 'float32');
+    const r = math.precision(64, () => f(x()));
+    assert.strictEqual(r.dtype, 'float64');
+    assert.strictEqual(math.precision(64, () => String(r)), '(2.000, 4.000, 6.000) along xˢ');
+    assert.strictEqual(f(x()).dtype, 'float32');
+    assert.strictEqual(traces, 2);
+    assert.deepStrictEqual(math.precision(64, () => math.traceCheck(f, x())), [true, '']);
+  });
+});
+
+describe('ΦML fidelity: shape filters', () => {
+  it('spatial(t), batch(t), … return the dims of that type of a tensor or shape', () => {
+    const xb = x().add(b());
+    assert.strictEqual(s(spatial(xb)), '(xˢ=3)');
+    assert.strictEqual(s(batch(xb)), '(bᵇ=2)');
+    assert.strictEqual(s(channel(xb)), '()');
+    assert.strictEqual(s(instance(x())), '()');
+    assert.strictEqual(s(spatial(spatial({ x: 2 }).and(batch({ b: 3 })))), '(xˢ=2)');
+    // constructors stay constructors
+    assert.strictEqual(s(spatial('x,y')), '(xˢ, yˢ)');
+    assert.strictEqual(s(batch({ b: 2 })), '(bᵇ=2)');
+    assert.throws(() => spatial(xb as any, 'y'), /filters one tensor or shape/);
+  });
+});

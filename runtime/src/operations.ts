@@ -355,14 +355,14 @@ export function get(x: Tensor, sel: Selection): Tensor {
 }
 
 /** A slice `[start, stop]` / `[start, stop, step]` with integer bounds (undefined: open end). */
-function checkSlice(s: unknown, name: string): readonly (number | undefined)[] {
+function checkSlice(s: unknown, name: string): readonly SliceBound[] {
   if (!Array.isArray(s) || s.length < 1 || s.length > 3) {
     throw new ShapeError(`get: the selection along '${name}' must be an index (2), a slice ([1, 5] or [1, 5, 2]) or item names ('x'); got ${describeValue(s)}`);
   }
   const what = ['start', 'stop', 'step'];
   s.forEach((b, k) => {
-    if (b !== undefined && !Number.isInteger(b)) {
-      throw new ShapeError(`get: slice ${what[k]} along '${name}' must be an integer, got ${describeValue(b)}; slices are [start, stop) or [start, stop, step] with integers (negative ones count from the end)`);
+    if (b !== undefined && !(b === null && k < 2) && !Number.isInteger(b)) {
+      throw new ShapeError(`get: slice ${what[k]} along '${name}' must be an integer${k < 2 ? ' or null (open)' : ''}, got ${describeValue(b)}; slices are [start, stop) or [start, stop, step] with integers (negative ones count from the end; null leaves a bound open: [null, null, -1] reverses)`);
     }
   });
   return s;

@@ -46,7 +46,7 @@ export const CORPUS: Case[] = [
   c("math.zeros(spatial(x=3))", (e) => e.math.zeros(e.spatial({ x: 3 }))),
   c("math.zeros(spatial(x=2), batch(b=3))", (e) => e.math.zeros(e.spatial({ x: 2 }), e.batch({ b: 3 }))),
   c("math.ones(spatial(x=8))", (e) => e.math.ones(e.spatial({ x: 8 }))),
-  c("math.ones(batch(b=2), channel(vector='x,y'), dtype=int)", (e) => e.math.ones(e.batch({ b: 2 }), e.channel({ vector: 'x,y' }), { dtype: 'int64' })),
+  c("math.ones(batch(b=2), channel(vector='x,y'), dtype=int)", (e) => e.math.ones(e.batch({ b: 2 }), e.channel({ vector: 'x,y' }), { dtype: 'int32' })), // ΦML's dtype=int is int32
   c("math.range(spatial(x=10))", (e) => e.math.range(e.spatial({ x: 10 }))),
   c("math.range(spatial(x=10)) > 6", (e) => e.math.range(e.spatial({ x: 10 })).gt(6)),
   c("math.linspace(0, 1, spatial(x=5))", (e) => e.math.linspace(0, 1, e.spatial({ x: 5 }))),
@@ -130,7 +130,7 @@ export const CORPUS: Case[] = [
   c("math.zeros_like(x > 1)", (e) => e.math.zerosLike(e.x.gt(1))),
   c("math.ones_like(i3)", (e) => e.math.onesLike(e.i3)),
   c("(x > 1) & (x < 3)", (e) => e.x.gt(1).and(e.x.lt(3))),
-  c("math.cast(x, int)", (e) => e.math.cast(e.x, 'int64')),
+  c("math.cast(x, int)", (e) => e.math.cast(e.x, 'int32')),
   // --- element-wise ---
   c("x % 2", (e) => e.x.mod(2)),
   c("x % float('inf')", (e) => e.x.mod(Infinity)),

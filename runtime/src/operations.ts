@@ -5,7 +5,7 @@
  * them are in library/ (stencils, vectors, indexing, sorting, grids).
  */
 import { Shape, selectionNames, broadcastShapes, andShapes, concatShapes, splitNames, type DimSelection, type Dim } from './shape';
-import { type DType, weakNumberType, weakNumberData, checkDType, isFloat, FLOAT } from './dtype';
+import { type DType, weakNumberType, weakNumberData, checkDType, isFloat, FLOAT, precision } from './dtype';
 import { Tensor } from './tensor';
 import { ShapeError, TensorDataError } from './errors';
 import { bind } from './ops/registry';
@@ -180,6 +180,8 @@ export const all = reduction(red.all, 'math.all');
 /** Standard deviation (population, ddof 0) over the dims. */
 export function std(x: TensorLike, dims?: DimSelection): Tensor {
   const t = asTensor(x);
+  // ΦML's std keeps a float dtype (a reduction): compute float64 inputs at precision 64
+  if (t.dtype === 'float64' && FLOAT !== 'float64') return precision(64, () => std(t, dims));
   const names = reduceDims(t, dims, 'math.std');
   const centered = sub(t, mean(t, names));
   // the broadcast above may group dims by kind; ΦML's std keeps the input's order

@@ -102,7 +102,7 @@ const CASES: Case[] = [
   { prim: 'gather', label: 'gather (edge padding repeats items)', f: (x) => math.pad(x, { x: [2, 3] }, 'boundary').mul(r64(spatial({ x: 8 }))), args: () => [randomT(X)] },
   { prim: 'gather', label: 'gather (periodic shift, laplace)', f: (x) => math.laplace(x, { padding: 'periodic' }).mul(x), args: () => [randomT(spatial({ x: 4, y: 3 }))] },
   { prim: 'concat', f: (a, b) => math.concat([a, b, a], 'x').mul(r64(spatial({ x: 8 }))), args: () => [randomT(XY), randomT(spatial({ x: 2, y: 2 }))] },
-  { prim: 'stack', f: (a, b) => math.stack([a, b], channel('c')).mul(math.stack([b, a.mul(a)], channel('c'))), args: () => [randomT(X), randomT(XY)] },
+  { prim: 'stack', f: (a, b) => math.stack([a, b], channel('c'), { expandValues: true }).mul(math.stack([b, a.mul(a)], channel('c'), { expandValues: true })), args: () => [randomT(X), randomT(XY)] },
   { prim: 'stack', label: 'stack (item names, vec)', f: (a, b) => math.stack({ u: a, v: b }, channel('c')).get({ c: 'v' }).mul(a), args: () => [randomT(X), randomT(X)] },
   // linear algebra
   { prim: 'dot', f: (a, b) => math.dot(a, 'x', b, 'x'), args: () => [randomT(XY), randomT(spatial({ x: 3, z: 4 }))] },

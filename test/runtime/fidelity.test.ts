@@ -74,3 +74,55 @@ describe('ΦML fidelity: shape filters', () => {
     assert.throws(() => spatial(xb as any, 'y'), /filters one tensor or shape/);
   });
 });
+
+describe('ΦML fidelity: printing, absent dims, slices, reductions (expected texts from ΦML 1.15.1)', () => {
+  it('several channel dims print as one flat row', () => {
+    assert.strictEqual(s(math.tensor([[1, 2, 3], [4, 5, 6]], channel('a'), channel('b'))), '(1.000, 2.000, 3.000, 4.000, 5.000, 6.000) (aᶜ=2, bᶜ=3)');
+    assert.strictEqual(s(math.ones(spatial({ x: 1 }), channel({ a: 2 }), channel({ b: 'p,q' }))), '(1.000, 1.000, 1.000, 1.000) (xˢ=1, aᶜ=2, bᶜ=p,q)');
+    assert.strictEqual(s(math.tensor([[1n, 2n], [3n, 4n]], channel({ a: 'p,q' }), channel({ b: 'u,v' }))), '(1, 2, 3, 4) (aᶜ=p,q, bᶜ=u,v) int64');
+  });
+  it('summaries of non-finite data', () => {
+    const x8 = (v: number[]) => math.tensor(v, spatial('x'));
+    assert.strictEqual(s(x8(Array(8).fill(NaN))), '(xˢ=8) nan ± nan (nan...nan)');
+    assert.strictEqual(s(x8(Array(8).fill(Infinity))), '(xˢ=8) nan ± nan (nan...nan)');
+    assert.strictEqual(s(x8(Array(8).fill(-Infinity))), '(xˢ=8) nan ± nan (nan...nan)');
+    assert.strictEqual(s(x8([1, 2, 3, 4, 5, 6, 7, Infinity])), '(xˢ=8) 4.000 ± nan (1e+00...7e+00)');
+    assert.strictEqual(s(x8([1, 1, 1, 1, 1, 1, 1, Infinity])), '(xˢ=8) const 1.0 / nan');
+    assert.strictEqual(s(x8([1, 1, 1, 1, 1, 1, 1, NaN])), '(xˢ=8) const 1.0 / nan');
+  });
+  it('absent dims are ignored (setStrictDims(true) makes them errors)', () => {
+    assert.strictEqual(s(math.sum(x(), 'z')), '(1.000, 2.000, 3.000) along xˢ');
+    assert.strictEqual(s(math.max(x().add(b()), 'x,z')), '(103.000, 203.000) along bᵇ');
+    assert.strictEqual(s(x().get({ y: 0 })), '(1.000, 2.000, 3.000) along xˢ');
+    assert.strictEqual(s(x().get({ x: 1, z: 0 })), '2.0');
+    assert.strictEqual(s(math.renameDims(x(), 'z', 'w')), '(1.000, 2.000, 3.000) along xˢ');
+    assert.strictEqual(s(math.std(x(), 'z')), '(0.000, 0.000, 0.000) along xˢ');
+    assert.strictEqual(s(math.packDims(x(), 'z,w', spatial('p'))), '(1.000, 2.000, 3.000) along xˢ');
+    const before = math.setStrictDims(true);
+    try {
+      assert.throws(() => math.sum(x(), 'z'), /unknown dimension 'z'/);
+      assert.throws(() => x().get({ y: 0 }), /unknown dimension 'y'/);
+      assert.throws(() => math.renameDims(x(), 'z', 'w'), /unknown dimension 'z'/);
+    } finally { math.setStrictDims(before); }
+  });
+  it('open-ended slices: null leaves a bound open', () => {
+    assert.strictEqual(s(x().get({ x: [null, null, -1] })), '(3.000, 2.000, 1.000) along xˢ');
+    assert.strictEqual(s(x().get({ x: [1, null] })), '(2.000, 3.000) along xˢ');
+    assert.strictEqual(s(x().get({ x: [null, 2] })), '(1.000, 2.000) along xˢ');
+    assert.strictEqual(s(x().get({ x: [null, null, 2] })), '(1.000, 3.000) along xˢ');
+    const rev = math.jitCompile((t: Tensor) => t.get({ x: [null, null, -1] }));
+    assert.strictEqual(s(rev(x())), '(3.000, 2.000, 1.000) along xˢ');
+  });
+  it('sum of int32 / bool is int64, ones like bool are int64, clip as ΦML', () => {
+    assert.strictEqual(s(math.sum(math.wrap(new Int32Array([1, 2, 3]), spatial('x')))), 'int64 6');
+    assert.strictEqual(s(math.sum(math.tensor([true, false], spatial('x')))), 'int64 1');
+    assert.strictEqual(s(math.onesLike(x().gt(1))), '(1, 1, 1) along xˢ int64');
+    assert.strictEqual(s(math.clip(x(), 2, 1)), '(1.000, 1.000, 1.000) along xˢ');
+    assert.strictEqual(s(math.clip(x(), math.tensor(2), math.tensor(1))), '(2.000, 2.000, 2.000) along xˢ');
+    assert.strictEqual(s(math.clip(x(), b().div(100), 1.5)), '1.000; 1.500; 1.500; 2.000; 2.000; 2.000 (bᵇ=2, xˢ=3)');
+  });
+  it('stack: non-batch dims must match unless expandValues (ΦML expand_values=True)', () => {
+    assert.throws(() => math.stack([x(), b()], channel('c')), /non-batch dims must match/);
+    assert.strictEqual(s(math.stack([x(), b()], channel('c'), { expandValues: true }).shape), '(bᵇ=2, xˢ=3, cᶜ=2)');
+  });
+});

@@ -36,6 +36,11 @@ export function precision<T>(bits: 32 | 64, fn: () => T): T {
   try { return fn(); } finally { setPrecision(before); }
 }
 
+/** `fn()` under `bits` when given (an equation's recorded precision), else under the current one. */
+export function atPrecision<T>(bits: 32 | 64 | undefined, fn: () => T): T {
+  return bits === undefined || bits === getPrecision() ? fn() : precision(bits, fn);
+}
+
 export function isFloat(d: DType): boolean { return d === 'float32' || d === 'float64'; }
 export function isInt(d: DType): boolean { return d === 'int32' || d === 'int64'; }
 export function isBool(d: DType): boolean { return d === 'bool'; }

@@ -58,6 +58,23 @@ describe('ΦML fidelity: global precision', () => {
     assert.strictEqual(traces, 2);
     assert.deepStrictEqual(math.precision(64, () => math.traceCheck(f, x())), [true, '']);
   });
+
+  it('ops traced inside math.precision(64, …) lower and re-evaluate with the dtypes they were traced with', () => {
+    // std of float64 computes at precision 64 inside a trace made at 32 (a float64 reduction):
+    // the compiled model used to mix float and double in its Div
+    const std = math.jitCompile((t: Tensor) => math.std(t));
+    assert.strictEqual(s(std(f64())), 'float64 0.5');
+    const inner = math.jitCompile((t: Tensor) => math.precision(64, () => t.mul(0.1)).add(t.mul(0.1)));
+    const r = inner(f64());
+    assert.strictEqual(r.dtype, 'float32');
+    assert.deepStrictEqual(Array.from(r.data as Float32Array), [Math.fround(0.2), Math.fround(0.4)]);
+    // a float64 loop state computed at precision 64 keeps its dtype through the ONNX Loop
+    const loop = math.jitCompile((t: Tensor) => math.whileLoop(([i]: Tensor[]) => math.less(i, 2), ([i, v]: Tensor[]) => [math.add(i, 1), math.neg(v)], [math.tensor(0, { dtype: 'int32' }), math.std(t)])[1]);
+    assert.strictEqual(s(loop(f64())), 'float64 0.5');
+    // a body that changes a state's dtype is refused with the path and the fix
+    assert.throws(() => math.whileLoop(([i]: Tensor[]) => math.less(i, 2), ([i, v]: Tensor[]) => [math.add(i, 1), v.mul(2)], [math.tensor(0, { dtype: 'int32' }), f64()]),
+      /changed the dtype of .* from float64 to float32.*math\.cast\(x, 'float64'\)/);
+  });
 });
 
 describe('ΦML fidelity: shape filters', () => {

@@ -231,8 +231,8 @@ export function zeros(...shapesAndOptions: (Shape | DTypeOption)[]): Tensor { re
 export function ones(...shapesAndOptions: (Shape | DTypeOption)[]): Tensor { return filled(shapesAndOptions, 1, 'math.ones'); }
 /** Zeros with the shape and dtype of `t`. */
 export function zerosLike(t: Tensor): Tensor { return zeros(t.shape, { dtype: t.dtype }); }
-/** Ones with the shape and dtype of `t`. */
-export function onesLike(t: Tensor): Tensor { return ones(t.shape, { dtype: t.dtype }); }
+/** Ones with the shape and dtype of `t`; ones like a bool tensor are int64, as in ΦML (`zeros_like(x) + 1`). */
+export function onesLike(t: Tensor): Tensor { return ones(t.shape, { dtype: t.dtype === 'bool' ? 'int64' : t.dtype }); }
 
 export interface NormalOptions extends DTypeOption { mean?: number; std?: number }
 export interface UniformOptions extends DTypeOption { low?: number; high?: number }
@@ -277,7 +277,7 @@ export function linspace(start: number, stop: number, dim: Shape): Tensor {
   checkFinite('math.linspace', 'stop', stop, bad);
   const n = shape.dims[0].size;
   if (n === undefined) throw new ShapeError(`math.linspace: give the dim a size, e.g. spatial({ x: ${5} })`);
-  const data = new Float32Array(n);
+  const data = allocate(FLOAT, n) as Float32Array | Float64Array;
   for (let i = 0; i < n; i++) data[i] = n === 1 ? start : start + ((stop - start) * i) / (n - 1);
   return traced(Tensor._concrete(shape, FLOAT, data), 'math.linspace(...)');
 }

@@ -1,7 +1,8 @@
 /**
  * Dtypes, their storage, and the promotion rules (data, not code paths: tinygrad's dtype.py).
  *
- * Rules (API.md): tensor ⊕ tensor: any float gives the float precision (float32), all ints the
+ * Rules (API.md): tensor ⊕ tensor: any float gives the global float precision (float32 unless
+ * `setPrecision(64)`), all ints the
  * widest int, bool ⊕ bool in arithmetic int32. A JS number is weak: it adopts a float tensor's
  * dtype, or an int tensor's when the number is integral; a fractional number with an int tensor
  * gives float32.
@@ -13,8 +14,32 @@ export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'int64',
 
 export type TypedArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
 
-/** The default float precision: what JS numbers and float results become. */
-export const FLOAT: DType = 'float32';
+/**
+ * The global float precision (ΦML's `set_global_precision`): what JS numbers and float results
+ * become. A live binding: `setPrecision` reassigns it, and every module reads the current value.
+ */
+export let FLOAT: DType = 'float32';
+
+/** Sets the global float precision: 32 (the default) or 64 bits. */
+export function setPrecision(bits: 32 | 64): void {
+  if (bits !== 32 && bits !== 64) throw new DTypeError(`setPrecision: use 32 or 64 (bits), got ${String(bits)}`);
+  FLOAT = bits === 64 ? 'float64' : 'float32';
+}
+
+/** The global float precision in bits (32 or 64). */
+export function getPrecision(): 32 | 64 { return FLOAT === 'float64' ? 64 : 32; }
+
+/** Runs `fn` with the global precision set to `bits`, then restores it (ΦML's `with precision(64):`). */
+export function precision<T>(bits: 32 | 64, fn: () => T): T {
+  const before = getPrecision();
+  setPrecision(bits);
+  try { return fn(); } finally { setPrecision(before); }
+}
+
+/** `fn()` under `bits` when given (an equation's recorded precision), else under the current one. */
+export function atPrecision<T>(bits: 32 | 64 | undefined, fn: () => T): T {
+  return bits === undefined || bits === getPrecision() ? fn() : precision(bits, fn);
+}
 
 export function isFloat(d: DType): boolean { return d === 'float32' || d === 'float64'; }
 export function isInt(d: DType): boolean { return d === 'int32' || d === 'int64'; }
@@ -71,16 +96,21 @@ export function isTypedArray(a: unknown): a is TypedArray {
 /** Rank of ints in promotion (bool counts as the narrowest integer). */
 const INT_WIDTH: Record<DType, number> = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 3 };
 
-/** Tensor ⊕ tensor promotion for arithmetic. `weak` marks a traced JS number (float32, weak). */
+/**
+ * Tensor ⊕ tensor promotion for arithmetic. `weak` marks a traced JS number (weak). As in ΦML,
+ * a float result has the global precision whatever the float inputs were (`f64.mul(2)` is float32
+ * unless `setPrecision(64)`).
+ */
 export function promote(a: DType, b: DType, weakA = false, weakB = false): DType {
-  if (a === b) return a === 'bool' ? 'int32' : a;
   if (weakA !== weakB) {
-    // A traced JS number (int64 when integral, float64 otherwise) follows the weak-number rule.
+    // A traced JS number (int64 when integral, float64 otherwise) follows the weak-number rule;
+    // any float result has the global precision.
     const strong = weakA ? b : a, weak = weakA ? a : b;
-    if (isFloat(strong)) return strong;
+    if (isFloat(strong)) return FLOAT;
     return weak === 'int64' ? (strong === 'bool' ? 'int32' : strong) : FLOAT;
   }
   if (isFloat(a) || isFloat(b)) return FLOAT;
+  if (a === b) return a === 'bool' ? 'int32' : a;
   const w = Math.max(INT_WIDTH[a], INT_WIDTH[b], 1);
   return w === 2 ? 'int64' : 'int32';
 }
@@ -114,8 +144,11 @@ export function weakNumberData(value: number, dtype: DType): TypedArray {
   }
 }
 
-/** Float result dtype of a transcendental op (`sin`, `sqrt`, mean …): floats kept, ints → float32. */
+/** Float dtype of a reduction such as `mean`: floats kept (ΦML reductions keep the dtype), ints → the precision. */
 export function floatOf(d: DType): DType { return isFloat(d) ? d : FLOAT; }
+
+/** Result dtype of an op computing new float values (`sin`, `sqrt`, `/` …): the global precision (ΦML). */
+export function precisionFloat(_d: DType): DType { return FLOAT; }
 
 /** ONNX TensorProto.DataType codes. */
 export const ONNX_TYPE: Record<DType, number> = { float32: 1, bool: 9, int32: 6, int64: 7, float64: 11 };

@@ -6,7 +6,7 @@
  * Number text follows Python's formatting rules (round-half-even on the exact binary value), so
  * `.3f` / `.0e` agree with ΦML digit for digit; see `exactDecimal`.
  */
-import type { DType, TypedArray } from './dtype';
+import { FLOAT, type DType, type TypedArray } from './dtype';
 import { SUPERSCRIPT, type Shape } from './shape';
 
 /** What printing needs of a tensor (tensor.ts's Tensor satisfies it). */
@@ -20,8 +20,8 @@ export interface Printable {
 /** Printing threshold: tensors with at least this many elements print as a summary. */
 const ROW_THRESHOLD = 8;
 
-/** dtypes printed without a dtype token (bool, int32 and the default float precision). */
-function isExpectedDType(d: DType): boolean { return d === 'float32' || d === 'int32' || d === 'bool'; }
+/** dtypes printed without a dtype token: bool, int32 and the global float precision (ΦML's is_unexpected_dtype). */
+function isExpectedDType(d: DType): boolean { return d === FLOAT || d === 'int32' || d === 'bool'; }
 
 export function formatTensor(t: Printable): string {
   const data = t._data;
@@ -51,17 +51,26 @@ function formatRow(t: Printable, data: TypedArray): string {
     if (d.name === '~vector') content = '~' + content;
     else if (!(d.name === 'vector' && d.kind === 'channel')) content += ` along ${d.name}${SUPERSCRIPT[d.kind]}`;
   } else {
-    const ch = shape.dims.findIndex((d) => d.kind === 'channel');
+    const chans = shape.dims.map((d, i) => (d.kind === 'channel' ? i : -1)).filter((i) => i >= 0);
     const sizes = shape.sizes as number[];
     const strides = stridesOf(sizes);
     const rows: string[] = [];
-    if (ch >= 0) {
-      // one vector per combination of the other indices, in shape order
-      const others = sizes.map((_, i) => i).filter((i) => i !== ch);
+    if (chans.length) {
+      // one vector per combination of the other indices, in shape order; several channel dims are
+      // flattened into one vector (row-major in shape order) without item names, as ΦML does
+      const others = sizes.map((_, i) => i).filter((i) => !chans.includes(i));
+      const labels = chans.length === 1 ? shape.dims[chans[0]].labels : undefined;
       forEachIndex(others.map((i) => sizes[i]), (idx) => {
         let base = 0;
         idx.forEach((k, j) => { base += k * strides[others[j]]; });
-        rows.push(formatVector(data, base, sizes[ch], strides[ch], shape.dims[ch].labels, t.dtype));
+        const items: string[] = [];
+        forEachIndex(chans.map((i) => sizes[i]), (cidx) => {
+          let at = base;
+          cidx.forEach((k, j) => { at += k * strides[chans[j]]; });
+          const v = formatElement(data, at, t.dtype);
+          items.push(labels ? `${labels[items.length]}=${v}` : v);
+        });
+        rows.push(`(${items.join(', ')})`);
       });
     } else {
       for (let i = 0; i < data.length; i++) rows.push(formatElement(data, i, t.dtype));
@@ -114,13 +123,12 @@ function formatSummary(t: Printable, data: TypedArray): string {
     if (x > max) max = x;
   }
   const mean = finite ? sum / finite : NaN;
-  if (finite === 0) {
-    tokens.push(hasNaN ? 'const nan' : `const ${pythonFloatRepr(maxAll)}`);
-    return tokens.join(' ');
-  }
+  // ΦML's finite_min / finite_max are NaN without finite values, so such data prints `nan ± nan (nan...nan)`
+  if (finite === 0) { min = NaN; max = NaN; }
   if (min === max) {
-    // the constant itself: summing n copies can round (0.1 × 10 / 10 is 0.09999999999999999)
-    tokens.push(`const ${pythonFloatRepr(min === 0 ? mean : min)}${hasNaN ? ' / nan' : ''}`);
+    // the constant itself: summing n copies can round (0.1 × 10 / 10 is 0.09999999999999999);
+    // `/ nan` when the NaN-propagating max differs from it (NaN or ±inf values, as ΦML)
+    tokens.push(`const ${pythonFloatRepr(min === 0 ? mean : min)}${hasNaN || maxAll !== max ? ' / nan' : ''}`);
     return tokens.join(' ');
   }
   // ΦML takes std over all values (NaN propagates) around the mean of all values.

@@ -22,3 +22,4 @@ export * from './library/functional';
 export * from './library/grid';
 export * from './library/reductions';
 export * from './library/dims';
+export { setPrecision, getPrecision, precision } from './dtype';

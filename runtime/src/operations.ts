@@ -5,7 +5,7 @@
  * them are in library/ (stencils, vectors, indexing, sorting, grids).
  */
 import { Shape, selectionNames, broadcastShapes, andShapes, concatShapes, splitNames, type DimSelection, type Dim } from './shape';
-import { type DType, weakNumberType, weakNumberData, checkDType, isFloat, FLOAT } from './dtype';
+import { type DType, weakNumberType, weakNumberData, checkDType, isFloat, FLOAT, precision } from './dtype';
 import { Tensor } from './tensor';
 import { ShapeError, TensorDataError } from './errors';
 import { bind } from './ops/registry';
@@ -128,12 +128,33 @@ export function cast(x: TensorLike, dtype: DType): Tensor {
 
 // --- reductions ---
 
-/** Dims to reduce: all non-batch dims by default, else names (`'x'`, `'x,y'`, `['x']`) or a Shape. */
+// --- absent dims ---
+
+let strictDims = false;
+
+/**
+ * ΦML ignores dims that a tensor does not have when reducing, selecting, renaming or packing
+ * (`sum(x, 'z')` is `x`), and so does tensorjit by default. `setStrictDims(true)` makes naming an
+ * absent dim an error instead (a typo then fails loudly). Returns the previous setting.
+ */
+export function setStrictDims(strict: boolean): boolean {
+  const before = strictDims;
+  strictDims = strict;
+  return before;
+}
+
+/** The dims of `names` that `shape` has; with strict dims, an absent one is an error naming the dims there are. */
+function presentDims(shape: Shape, names: readonly string[], fn: string): string[] {
+  const absent = names.find((n) => !shape.has(n));
+  if (absent === undefined) return names.slice();
+  if (strictDims) throw new ShapeError(`${fn}: unknown dimension '${absent}': ${shape} has ${shape.rank ? shape.names.map((x) => `'${x}'`).join(', ') : 'no dims'} (math.setStrictDims(false) ignores absent dims, as ΦML does)`);
+  return names.filter((n) => shape.has(n));
+}
+
+/** Dims to reduce: all non-batch dims by default, else names (`'x'`, `'x,y'`, `['x']`) or a Shape; absent ones are ignored. */
 function reduceDims(t: Tensor, dims: DimSelection | undefined, fn: string): string[] {
   if (dims === undefined) return t.shape.nonBatch.names;
-  const names = selectionNames(dims, fn);
-  for (const n of names) if (!t.shape.has(n)) throw new ShapeError(`${fn}: unknown dimension '${n}': ${t.shape} has ${t.shape.rank ? t.shape.names.map((x) => `'${x}'`).join(', ') : 'no dims'}`);
-  return names;
+  return presentDims(t.shape, selectionNames(dims, fn), fn);
 }
 
 function reduction(prim: typeof red.sum, fn: string) {
@@ -159,6 +180,8 @@ export const all = reduction(red.all, 'math.all');
 /** Standard deviation (population, ddof 0) over the dims. */
 export function std(x: TensorLike, dims?: DimSelection): Tensor {
   const t = asTensor(x);
+  // ΦML's std keeps a float dtype (a reduction): compute float64 inputs at precision 64
+  if (t.dtype === 'float64' && FLOAT !== 'float64') return precision(64, () => std(t, dims));
   const names = reduceDims(t, dims, 'math.std');
   const centered = sub(t, mean(t, names));
   // the broadcast above may group dims by kind; ΦML's std keeps the input's order
@@ -181,13 +204,17 @@ export function renameDims(x: Tensor, dims: DimSelection | Record<string, string
   let mapping: Record<string, string | Shape> = {};
   if (names === undefined) {
     if (typeof dims !== 'object' || dims instanceof Shape || Array.isArray(dims)) throw new ShapeError('renameDims: give new names, e.g. renameDims(t, "x", "y") or renameDims(t, { x: "y" })');
-    mapping = dims as Record<string, string | Shape>;
+    mapping = { ...(dims as Record<string, string | Shape>) };
   } else {
     const from = selectionNames(dims as DimSelection);
     const to: (string | Shape)[] = names instanceof Shape ? names.dims.map((d) => new Shape([d])) : selectionNames(names);
     if (from.length !== to.length) throw new ShapeError(`renameDims: ${from.length} dims (${from.join(',')}) but ${to.length} new names`);
     from.forEach((n, i) => { mapping[n] = to[i]; });
   }
+  // ΦML skips dims the tensor does not have
+  const present = new Set(presentDims(x.shape, Object.keys(mapping), 'renameDims'));
+  for (const n of Object.keys(mapping)) if (!present.has(n)) delete mapping[n];
+  if (present.size === 0) return x;
   // ΦML keeps each renamed dim in its place, whatever its new kind
   return bind(mv.rename, [x], { mapping });
 }
@@ -207,10 +234,11 @@ export function expand(x: TensorLike, ...shapes: Shape[]): Tensor {
 
 /** Packs several dims into one (row-major in the order given): `packDims(t, 'x,y', instance('points'))`. */
 export function packDims(x: Tensor, dims: DimSelection, packed: Shape): Tensor {
-  const names = selectionNames(dims);
   if (packed.rank !== 1) throw new ShapeError(`packDims: the packed dim must be one dim, got ${packed}`);
-  for (const n of names) x.shape.dim(n);
+  const names = presentDims(x.shape, selectionNames(dims), 'packDims');
   const pd = packed.dims[0];
+  // ΦML: nothing to pack leaves the tensor as it is (or adds a sized packed dim)
+  if (names.length === 0) return pd.size === undefined ? x : expand(x, packed);
   if (names.length === 1) return renameDims(x, names[0], packed); // ΦML: one dim is renamed in place
   const volume = names.reduce((a, n) => a * x.shape.size(n), 1);
   if (pd.size !== undefined && pd.size !== volume) throw new ShapeError(`packDims: ${names.join(',')} hold ${volume} elements but ${packed} has size ${pd.size}`);
@@ -241,8 +269,16 @@ export function unpackDim(x: Tensor, dim: string, unpacked: Shape): Tensor {
   return bind(mv.reshape, [x], { shape });
 }
 
+export interface StackOptions {
+  /**
+   * Broadcast values whose non-batch dims differ to their common shape (ΦML's `expand_values=True`).
+   * Without it, as in ΦML, only batch dims may differ.
+   */
+  expandValues?: boolean;
+}
+
 /** Stacks tensors along a new dim: `stack([a, b], channel('vector'))` or `stack({ x: a, y: b }, channel('vector'))`. */
-export function stack(values: readonly TensorLike[] | Record<string, TensorLike>, dim: Shape): Tensor {
+export function stack(values: readonly TensorLike[] | Record<string, TensorLike>, dim: Shape, options: StackOptions = {}): Tensor {
   if (!(dim instanceof Shape) || dim.rank !== 1) throw new ShapeError(`stack: expected one new dim such as channel('vector'), got ${dim}`);
   let d: Dim = dim.dims[0];
   let list: TensorLike[];
@@ -254,6 +290,11 @@ export function stack(values: readonly TensorLike[] | Record<string, TensorLike>
   }
   if (list.length === 0) throw new ShapeError('stack: nothing to stack');
   const tensors = list.map(asTensor);
+  if (!options.expandValues) {
+    const names = (t: Tensor) => t.shape.nonBatch.names.slice().sort().join(',');
+    const odd = tensors.find((t) => names(t) !== names(tensors[0]));
+    if (odd) throw new ShapeError(`stack: non-batch dims must match but got ${tensors[0].shape.nonBatch} and ${odd.shape.nonBatch}; expand the values or pass { expandValues: true } (ΦML's expand_values=True)`, [tensors[0].shape, odd.shape]);
+  }
   return bind(mv.stack, tensors, { dim: d });
 }
 
@@ -269,14 +310,25 @@ export function concat(values: readonly Tensor[], dim: string | Shape): Tensor {
 }
 
 /** Item selection per dim: an index (drops the dim), `[start, stop]` or `[start, stop, step]` (half-open), an item name, or a list of item names. */
-export type Selection = Record<string, number | readonly [number, number] | readonly [number, number, number] | string | readonly string[]>;
+/** A slice bound; `null` (or `undefined`) leaves it open, like an omitted bound in Python's `x[::-1]`. */
+export type SliceBound = number | null | undefined;
+
+/**
+ * Item selection per dim: an index (drops the dim), `[start, stop]` or `[start, stop, step]`
+ * (half-open; `null` leaves a bound open: `[null, null, -1]` is ΦML's `x[::-1]`, `[1, null]` is
+ * `x[1:]`), an item name, or a list of item names.
+ */
+export type Selection = Record<string, number | readonly [SliceBound, SliceBound] | readonly [SliceBound, SliceBound, number] | string | readonly string[]>;
 
 /** Selects by dim name: `get(t, { x: [1, 5] })`, `get(t, { x: 2 })`, `get(t, { vector: 'x' })`. */
 export function get(x: Tensor, sel: Selection): Tensor {
   let t = x;
   if (!isPlainObject(sel)) throw new ShapeError(`get: select by dim name, e.g. t.get({ x: 2 }) or t.get({ x: [1, 5] }); got ${describeValue(sel)}`);
   for (const [name, s] of Object.entries(sel)) {
-    if (!t.shape.has(name)) throw new ShapeError(`get: unknown dimension '${name}': ${x.shape} has ${x.shape.names.map((n) => `'${n}'`).join(', ') || 'no dims'}`);
+    if (!t.shape.has(name)) {
+      presentDims(x.shape, [name], 'get'); // ΦML ignores selections along absent dims (strict dims: an error)
+      continue;
+    }
     const d = t.shape.dim(name);
     const size = d.size!;
     if (typeof s === 'number') {
@@ -296,7 +348,7 @@ export function get(x: Tensor, sel: Selection): Tensor {
       const arr = checkSlice(s, name);
       const step = arr[2] ?? 1;
       if (step === 0) throw new ShapeError(`get: step must not be 0 (dim ${name})`);
-      const start = clampIndex(arr[0], size, step), stop = clampIndex(arr[1], size, step);
+      const start = sliceStart(arr[0], size, step), stop = sliceStop(arr[1], size, step);
       if (start === 0 && stop === size && step === 1) continue;
       t = bind(mv.slice, [t], { dim: name, start, stop, step });
     }
@@ -305,14 +357,14 @@ export function get(x: Tensor, sel: Selection): Tensor {
 }
 
 /** A slice `[start, stop]` / `[start, stop, step]` with integer bounds (undefined: open end). */
-function checkSlice(s: unknown, name: string): readonly (number | undefined)[] {
+function checkSlice(s: unknown, name: string): readonly SliceBound[] {
   if (!Array.isArray(s) || s.length < 1 || s.length > 3) {
     throw new ShapeError(`get: the selection along '${name}' must be an index (2), a slice ([1, 5] or [1, 5, 2]) or item names ('x'); got ${describeValue(s)}`);
   }
   const what = ['start', 'stop', 'step'];
   s.forEach((b, k) => {
-    if (b !== undefined && !Number.isInteger(b)) {
-      throw new ShapeError(`get: slice ${what[k]} along '${name}' must be an integer, got ${describeValue(b)}; slices are [start, stop) or [start, stop, step] with integers (negative ones count from the end)`);
+    if (b !== undefined && !(b === null && k < 2) && !Number.isInteger(b)) {
+      throw new ShapeError(`get: slice ${what[k]} along '${name}' must be an integer${k < 2 ? ' or null (open)' : ''}, got ${describeValue(b)}; slices are [start, stop) or [start, stop, step] with integers (negative ones count from the end; null leaves a bound open: [null, null, -1] reverses)`);
     }
   });
   return s;
@@ -325,8 +377,16 @@ function normIndex(i: number, size: number, name: string): number {
   return j;
 }
 
-function clampIndex(i: number | undefined, size: number, step: number): number {
-  if (i === undefined) return step > 0 ? size : -1;
+/** Python's slice start: open means the first element in the step's direction; clamped into range. */
+function sliceStart(i: SliceBound, size: number, step: number): number {
+  if (i === null || i === undefined) return step > 0 ? 0 : size - 1;
+  const j = i < 0 ? size + i : i;
+  return step > 0 ? Math.min(Math.max(j, 0), size) : Math.min(Math.max(j, -1), size - 1);
+}
+
+/** Python's slice stop (exclusive): open means past the last element in the step's direction (-1 going down). */
+function sliceStop(i: SliceBound, size: number, step: number): number {
+  if (i === null || i === undefined) return step > 0 ? size : -1;
   const j = i < 0 ? size + i : i;
   return step > 0 ? Math.min(Math.max(j, 0), size) : Math.min(Math.max(j, -1), size - 1);
 }

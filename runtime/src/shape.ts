@@ -3,8 +3,10 @@
  * name, a kind (batch, dual, instance, spatial, channel), a size (unknown in names-only shapes)
  * and, for channel-like dims, optional item names ("labels").
  *
- * Constructors (`batch`, `spatial`, …) build shapes; filters are members (`shape.spatial`,
- * `shape.nonBatch`) so that one name never means both (PhiML's `spatial(x)` ambiguity).
+ * Constructors (`batch({ b: 2 })`, `spatial('x,y')`, …) build shapes from names or records; the same
+ * functions given one tensor or shape filter it (`spatial(t)`, as ΦML) — an argument with a shape
+ * never builds one, so the two uses cannot be confused. Filters are also members (`shape.spatial`,
+ * `shape.nonBatch`).
  */
 import { ShapeError } from './errors';
 import { describeValue } from './validate';
@@ -308,22 +310,56 @@ function construct(kind: DimKind, specs: (DimSpec | string)[]): Shape {
     if (typeof spec === 'string') for (const n of splitNames(spec)) push(n, undefined);
     else if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
       throw new ShapeError(`${kind}(...) takes dim names ('x,y') or records of sizes or item names ({ x: 64 }, { vector: 'x,y' }), got ${describeValue(spec)}`);
-    } else if (spec instanceof Shape) throw new ShapeError(`${kind}(...) takes names or { name: size } records; to filter a shape use shape.${kind}`);
+    } else if (shapeOf(spec)) throw new ShapeError(`${kind}(...) filters one tensor or shape, e.g. ${kind}(t); to build a shape pass names or { name: size } records`);
     else for (const [n, v] of Object.entries(spec)) push(n, v);
   }
   return new Shape(dims);
 }
 
+/** Something with a shape: a Shape, or a tensor (`{ shape }`); undefined for constructor arguments. */
+export type Shaped = Shape | { readonly shape: Shape };
+
+function shapeOf(x: unknown): Shape | undefined {
+  if (x instanceof Shape) return x;
+  const s = x !== null && typeof x === 'object' ? (x as { shape?: unknown }).shape : undefined;
+  return s instanceof Shape ? s : undefined;
+}
+
+/**
+ * `batch(t)` and friends with one tensor or shape filter it (ΦML's `batch(x)`); with names or
+ * `{ name: size }` records they construct a shape. The two uses never overlap: a filter takes
+ * exactly one argument that has a shape, a constructor never does.
+ */
+function constructOrFilter(kind: DimKind, specs: (DimSpec | string | Shaped)[]): Shape {
+  const of = specs.length === 1 ? shapeOf(specs[0]) : undefined;
+  return of ? of.ofKind(kind) : construct(kind, specs as (DimSpec | string)[]);
+}
+
 /** Batch dims: `batch({ b: 10 })`, names only: `batch('b')`. */
-export function batch(...specs: (DimSpec | string)[]): Shape { return construct('batch', specs); }
+export function batch(...specs: (DimSpec | string)[]): Shape;
+/** The batch dims of a tensor or shape (a filter, ΦML's `batch(x)`): `batch(t)`. */
+export function batch(of: Shaped): Shape;
+export function batch(...specs: (DimSpec | string | Shaped)[]): Shape { return constructOrFilter('batch', specs); }
 /** Dual dims; names get a `~` prefix: `dual({ x: 3 })` is `(~xᵈ=3)`. */
-export function dual(...specs: (DimSpec | string)[]): Shape { return construct('dual', specs); }
+export function dual(...specs: (DimSpec | string)[]): Shape;
+/** The dual dims of a tensor or shape (a filter, ΦML's `dual(x)`): `dual(t)`. */
+export function dual(of: Shaped): Shape;
+export function dual(...specs: (DimSpec | string | Shaped)[]): Shape { return constructOrFilter('dual', specs); }
 /** Instance dims: `instance({ points: 5 })`. */
-export function instance(...specs: (DimSpec | string)[]): Shape { return construct('instance', specs); }
+export function instance(...specs: (DimSpec | string)[]): Shape;
+/** The instance dims of a tensor or shape (a filter, ΦML's `instance(x)`): `instance(t)`. */
+export function instance(of: Shaped): Shape;
+export function instance(...specs: (DimSpec | string | Shaped)[]): Shape { return constructOrFilter('instance', specs); }
 /** Spatial dims: `spatial({ x: 64, y: 32 })`, names only: `spatial('x,y')`. */
-export function spatial(...specs: (DimSpec | string)[]): Shape { return construct('spatial', specs); }
+export function spatial(...specs: (DimSpec | string)[]): Shape;
+/** The spatial dims of a tensor or shape (a filter, ΦML's `spatial(x)`): `spatial(t)`. */
+export function spatial(of: Shaped): Shape;
+export function spatial(...specs: (DimSpec | string | Shaped)[]): Shape { return constructOrFilter('spatial', specs); }
 /** Channel dims, with item names `channel({ vector: 'x,y' })` or a size `channel({ vector: 3 })`. */
-export function channel(...specs: (DimSpec | string)[]): Shape { return construct('channel', specs); }
+export function channel(...specs: (DimSpec | string)[]): Shape;
+/** The channel dims of a tensor or shape (a filter, ΦML's `channel(x)`): `channel(t)`. */
+export function channel(of: Shaped): Shape;
+export function channel(...specs: (DimSpec | string | Shaped)[]): Shape { return constructOrFilter('channel', specs); }
 
 /** Concatenates any number of shapes (`a.and(b, c)`), or returns the empty shape. */
 export function concatShapes(...shapes: Shape[]): Shape {

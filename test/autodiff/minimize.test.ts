@@ -11,6 +11,9 @@ const quadratic = (x: Tensor) => math.sum(x.sub(target).pow(2).mul(math.tensor([
 const rosenbrock = (p: { x: Tensor; y: Tensor }) => math.sub(1, p.x).pow(2).add(p.y.sub(p.x.mul(p.x)).pow(2).mul(100));
 
 describe('math.minimize', () => {
+  // float64 arithmetic stays float64 only at the global precision 64 (ΦML)
+  before(() => math.setPrecision(64));
+  after(() => math.setPrecision(32));
   for (const method of ['GD', 'adam', 'L-BFGS-B'] as const) {
     it(`${method}: a quadratic with item names; the result has x0's shape`, () => {
       const x = math.minimize(quadratic, { method, x0: math.zeros(channel({ vector: 'a,b,c' })), absTol: 1e-4, maxIterations: 5000, learningRate: method === 'adam' ? 0.05 : undefined }) as Tensor;

@@ -104,7 +104,7 @@ const CASES: Case[] = [
   { prim: 'gather', label: 'gather (edge padding repeats items)', f: (x) => math.pad(x, { x: [2, 3] }, 'boundary').mul(r64(spatial({ x: 8 }))), args: () => [randomT(X)] },
   { prim: 'gather', label: 'gather (periodic shift, laplace)', f: (x) => math.laplace(x, { padding: 'periodic' }).mul(x), args: () => [randomT(spatial({ x: 4, y: 3 }))] },
   { prim: 'concat', f: (a, b) => math.concat([a, b, a], 'x').mul(r64(spatial({ x: 8 }))), args: () => [randomT(XY), randomT(spatial({ x: 2, y: 2 }))] },
-  { prim: 'stack', f: (a, b) => math.stack([a, b], channel('c')).mul(math.stack([b, a.mul(a)], channel('c'))), args: () => [randomT(X), randomT(XY)] },
+  { prim: 'stack', f: (a, b) => math.stack([a, b], channel('c'), { expandValues: true }).mul(math.stack([b, a.mul(a)], channel('c'), { expandValues: true })), args: () => [randomT(X), randomT(XY)] },
   { prim: 'stack', label: 'stack (item names, vec)', f: (a, b) => math.stack({ u: a, v: b }, channel('c')).get({ c: 'v' }).mul(a), args: () => [randomT(X), randomT(X)] },
   // linear algebra
   { prim: 'dot', f: (a, b) => math.dot(a, 'x', b, 'x'), args: () => [randomT(XY), randomT(spatial({ x: 3, z: 4 }))] },
@@ -196,10 +196,16 @@ function checkAgainstFd(c: Case): void {
 }
 
 describe('autodiff: rules against central finite differences (float64)', () => {
+  // float64 arithmetic stays float64 only at the global precision 64 (ΦML)
+  before(() => math.setPrecision(64));
+  after(() => math.setPrecision(32));
   for (const c of CASES) it(c.label ?? c.prim, () => checkAgainstFd(c));
 });
 
 describe('autodiff: gradients of gradients (element-wise ops)', () => {
+  // float64 arithmetic stays float64 only at the global precision 64 (ΦML)
+  before(() => math.setPrecision(64));
+  after(() => math.setPrecision(32));
   const second: [string, (x: Tensor) => Tensor, number, number][] = [
     ['sin', math.sin, -3, 3], ['cos', math.cos, -3, 3], ['exp', math.exp, -2, 2], ['log', math.log, 0.3, 3],
     ['sqrt', math.sqrt, 0.3, 3], ['tanh', math.tanh, -2, 2], ['sigmoid', math.sigmoid, -3, 3], ['neg', math.neg, -2, 2],

@@ -127,7 +127,7 @@ describe('creation: constants of a shape', () => {
     const t = math.tensor([[1n, 2n, 3n]], batch('b'), spatial('x'));
     assertTensor(math.zerosLike(t), '(bᵇ=1, xˢ=3)', 'int64', [0n, 0n, 0n]);
     assertTensor(math.onesLike(t), '(bᵇ=1, xˢ=3)', 'int64', [1n, 1n, 1n]);
-    assertTensor(math.onesLike(math.tensor([true, false])), '(vectorᶜ=2)', 'bool', [true, true]);
+    assertTensor(math.onesLike(math.tensor([true, false])), '(vectorᶜ=2)', 'int64', [1n, 1n]); // ΦML: ones_like(bool) is int64
     assertTensor(math.zerosLike(vec({ x: 1, y: 2 })), '(vectorᶜ=x,y)', 'float32', [0, 0]);
   });
 

@@ -80,11 +80,17 @@ describe('element-wise unary ops (float32 values, reference loop)', () => {
     assertAllClose(values(math.sin(math.tensor([1n, 2n]))), f32([Math.sin(1), Math.sin(2)]), 0, 0);
   });
 
-  it('float64 inputs stay float64 (no rounding to float32)', () => {
+  it('float64 inputs stay float64 at precision 64 (no rounding to float32)', () => {
+    math.precision(64, () => {
+      const t = math.tensor([2], { dtype: 'float64' });
+      for (const op of [math.sqrt, math.exp, math.log, math.sin, math.neg, math.abs, math.sigmoid, math.floor]) assert.strictEqual(op(t).dtype, 'float64');
+      assertTensor(math.sqrt(t), '(vectorᶜ=1)', 'float64', [Math.SQRT2]);
+      assertTensor(math.sin(math.tensor(4, { dtype: 'float64' })), '()', 'float64', [Math.sin(4)]);
+    });
+    // at the default precision they give float32, as in ΦML (neg / abs keep the dtype)
     const t = math.tensor([2], { dtype: 'float64' });
-    for (const op of [math.sqrt, math.exp, math.log, math.sin, math.neg, math.abs, math.sigmoid, math.floor]) assert.strictEqual(op(t).dtype, 'float64');
-    assertTensor(math.sqrt(t), '(vectorᶜ=1)', 'float64', [Math.SQRT2]);
-    assertTensor(math.sin(math.tensor(4, { dtype: 'float64' })), '()', 'float64', [Math.sin(4)]);
+    for (const op of [math.sqrt, math.exp, math.log, math.sin, math.sigmoid, math.floor]) assert.strictEqual(op(t).dtype, 'float32');
+    for (const op of [math.neg, math.abs]) assert.strictEqual(op(t).dtype, 'float64');
   });
 
   it('bool inputs: arithmetic unary ops give int32; transcendental float32', () => {
@@ -175,7 +181,8 @@ describe('element-wise binary ops (reference loop with broadcasting by name)', (
     assertTensor(math.div(math.tensor([1n, 2n, -3n]), 2), '(vectorᶜ=3)', 'float32', [0.5, 1, -1.5]);
     assertTensor(math.div(math.tensor([1, -1, 0]), 0), '(vectorᶜ=3)', 'float32', [Infinity, -Infinity, NaN]);
     assertTensor(math.div(math.tensor([1, 2], { dtype: 'int32' }), math.tensor([2, 4], { dtype: 'int32' })), '(vectorᶜ=2)', 'float32', [0.5, 0.5]);
-    assertTensor(math.div(math.tensor([1], { dtype: 'float64' }), 3), '(vectorᶜ=1)', 'float64', [1 / 3]);
+    assertTensor(math.div(math.tensor([1], { dtype: 'float64' }), 3), '(vectorᶜ=1)', 'float32', [Math.fround(1 / 3)]);
+    math.precision(64, () => assertTensor(math.div(math.tensor([1], { dtype: 'float64' }), 3), '(vectorᶜ=1)', 'float64', [1 / 3]));
   });
 
   it('int pow stays int; float pow with fractional exponent', () => {

@@ -48,18 +48,20 @@ describe('numerics rules: eager and compiled agree', () => {
   });
 
   it('every op has a kernel for float64 (tan), and sigmoid is stable in the tails', () => {
-    both((a) => math.tan(a), [math.tensor(new Float64Array([1]), x)], '(xˢ=1)', 'float64', [Math.sin(1) / Math.cos(1)]);
+    // float64 results are the point here: at precision 64 (at 32, ΦML's rule makes them float32)
+    math.precision(64, () => both((a) => math.tan(a), [math.tensor(new Float64Array([1]), x)], '(xˢ=1)', 'float64', [Math.sin(1) / Math.cos(1)]));
     const s = (v: number) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
     // relative accuracy deep in the tail (the old compiled sigmoid gave 0 at -20 and 0 at -700)
-    near((a) => math.sigmoid(a), [math.tensor(new Float64Array([-30, -700, 40]), x)], 'float64', [s(-30), s(-700), s(40)], 1e-14);
+    math.precision(64, () => near((a) => math.sigmoid(a), [math.tensor(new Float64Array([-30, -700, 40]), x)], 'float64', [s(-30), s(-700), s(40)], 1e-14));
     near((a) => math.sigmoid(a), [math.tensor([-20, -10, 0, 10], x)], 'float32', [s(-20), s(-10), 0.5, s(10)], 1e-6);
   });
 
-  it('int sums and products wrap (int64 exactly)', () => {
-    both((a) => math.sum(a), [math.tensor([2147483647, 1], x, { dtype: 'int32' })], '()', 'int32', [-2147483648]);
+  it('int sums and products wrap (int64 exactly); int32 sums and products are int64 (ΦML, NumPy)', () => {
+    both((a) => math.sum(a), [math.tensor([2147483647, 1], x, { dtype: 'int32' })], '()', 'int64', [2147483648n]);
     both((a) => math.sum(a), [math.tensor([2n ** 62n, 2n ** 62n], x)], '()', 'int64', [-(2n ** 63n)]);
     both((a) => math.prod(a), [math.tensor([-8n, -(2n ** 63n)], x)], '()', 'int64', [0n]);
-    both((a) => math.prod(a), [math.tensor([65536, 65537, 3], x, { dtype: 'int32' })], '()', 'int32', [196608]);
+    both((a) => math.prod(a), [math.tensor([65536, 65537, 3], x, { dtype: 'int32' })], '()', 'int64', [65536n * 65537n * 3n]);
+    both((a) => math.prod(a), [math.tensor([2147483647, 2147483647, 2147483647], x, { dtype: 'int32' })], '()', 'int64', [BigInt.asIntN(64, 2147483647n ** 3n)]);
   });
 
   it('float32 sums accumulate in float64 (no overflow of partial sums)', () => {
@@ -103,7 +105,7 @@ describe('numerics rules: eager and compiled agree', () => {
 
   it('mod: floor modulo from fmod (exact), infinite divisors, signed zeros', () => {
     both((a, b) => math.mod(a, b), [math.tensor([5, -5, 5, 6, -6], x), math.tensor([Infinity, Infinity, -Infinity, -3, 3], x)], '(xˢ=5)', 'float32', [5, Infinity, -Infinity, -0, 0]);
-    both((a, b) => math.mod(a, b), [math.tensor(new Float64Array([0.3, 1e17]), x), math.tensor(new Float64Array([0.1, 3]), x)], '(xˢ=2)', 'float64', [0.3 % 0.1, 1]);
+    math.precision(64, () => both((a, b) => math.mod(a, b), [math.tensor(new Float64Array([0.3, 1e17]), x), math.tensor(new Float64Array([0.1, 3]), x)], '(xˢ=2)', 'float64', [0.3 % 0.1, 1]));
   });
 
   it('int mod by -1 is 0, also for the int minimum (onnxruntime traps on INT_MIN % -1)', () => {
@@ -128,7 +130,9 @@ describe('numerics rules: eager and compiled agree', () => {
     both((a, n) => a.mul(n), [math.tensor([3n], x), 2], '(xˢ=1)', 'int64', [6n]);
     both((a, n) => a.mul(n), [math.tensor([3n], x), 2 ** 40 + 1], '(xˢ=1)', 'int64', [3n * (2n ** 40n + 1n)]);
     both((a, n) => a.mul(n), [math.tensor([3n], x), 0.5], '(xˢ=1)', 'float32', [1.5]);
-    both((a, n) => a.mul(n), [math.tensor(new Float64Array([3]), x), 0.1], '(xˢ=1)', 'float64', [0.30000000000000004]);
+    math.precision(64, () => both((a, n) => a.mul(n), [math.tensor(new Float64Array([3]), x), 0.1], '(xˢ=1)', 'float64', [0.30000000000000004]));
+    // at the default precision the float64 product is float32 (ΦML converts float results)
+    both((a, n) => a.mul(n), [math.tensor(new Float64Array([3]), x), 0.1], '(xˢ=1)', 'float32', [Math.fround(0.30000000000000004)]);
     both((_a, n) => math.neg(n), [math.tensor([3n], x), 2], '()', 'float32', [-2]);
   });
 
@@ -137,7 +141,7 @@ describe('numerics rules: eager and compiled agree', () => {
   });
 
   it('compiled NoopElimination is off: x - (-0) is +0 for x = -0', () => {
-    both((a) => math.sub(a, -0), [math.tensor(new Float64Array([-0, 1]), x)], '(xˢ=2)', 'float64', [0, 1]);
+    math.precision(64, () => both((a) => math.sub(a, -0), [math.tensor(new Float64Array([-0, 1]), x)], '(xˢ=2)', 'float64', [0, 1]));
   });
 });
 

@@ -6,6 +6,9 @@ import { assertTensor, values, throwsWith } from '../helpers';
 const T = math.tensor([[0, 1, 2], [10, 11, 12]], spatial('x,y'));
 
 describe('get: slicing and selection by dim name', () => {
+  // written for strict dims (absent dims as errors; ΦML and the default ignore them)
+  before(() => math.setStrictDims(true));
+  after(() => math.setStrictDims(false));
   it('ranges are half-open [start, stop)', () => {
     assertTensor(T.get({ y: [1, 3] }), '(xˢ=2, yˢ=2)', 'float32', [1, 2, 11, 12]);
     assertTensor(T.get({ y: [0, 1] }), '(xˢ=2, yˢ=1)', 'float32', [0, 10]);
@@ -80,6 +83,9 @@ describe('transpose', () => {
 });
 
 describe('renameDims', () => {
+  // written for strict dims (absent dims as errors; ΦML and the default ignore them)
+  before(() => math.setStrictDims(true));
+  after(() => math.setStrictDims(false));
   it('renames by (names, names), by mapping, and retypes with a Shape', () => {
     assertTensor(math.renameDims(T, 'x', 'a'), '(aˢ=2, yˢ=3)', 'float32', values(T));
     assertTensor(math.renameDims(T, 'x,y', 'a,b'), '(aˢ=2, bˢ=3)', 'float32', values(T));
@@ -113,6 +119,9 @@ describe('renameDims', () => {
 });
 
 describe('packDims / unpackDim', () => {
+  // written for strict dims (absent dims as errors; ΦML and the default ignore them)
+  before(() => math.setStrictDims(true));
+  after(() => math.setStrictDims(false));
   it('packs row-major in the order given', () => {
     assertTensor(math.packDims(T, 'x,y', instance('p')), '(pⁱ=6)', 'float32', [0, 1, 2, 10, 11, 12]);
     assertTensor(math.packDims(T, 'y,x', instance('p')), '(pⁱ=6)', 'float32', [0, 10, 1, 11, 2, 12]);
@@ -174,14 +183,17 @@ describe('stack', () => {
   });
   it('dict form: keys become item names', () => {
     assertTensor(math.stack({ a: math.tensor(1), b: math.tensor(2) }, channel('c')), '(cᶜ=a,b)', 'float32', [1, 2]);
-    const r = math.stack({ x: math.tensor([1, 2], spatial('s')), y: 0 }, channel('vector'));
+    const r = math.stack({ x: math.tensor([1, 2], spatial('s')), y: 0 }, channel('vector'), { expandValues: true });
     assertTensor(r, '(sˢ=2, vectorᶜ=x,y)', 'float32', [1, 0, 2, 0]);
     assertTensor(r.get({ vector: 'x' }), '(sˢ=2)', 'float32', [1, 2]);
   });
-  it('inputs broadcast by name to a common shape first', () => {
+  it('with expandValues, inputs broadcast by name to a common shape first (ΦML: expand_values=True)', () => {
     const a = math.tensor([1, 2], spatial('x'));
     const b = math.tensor([10, 20, 30], batch('b'));
-    assertTensor(math.stack([a, b], channel('c')), '(bᵇ=3, xˢ=2, cᶜ=2)', 'float32', [1, 10, 2, 10, 1, 20, 2, 20, 1, 30, 2, 30]);
+    assertTensor(math.stack([a, b], channel('c'), { expandValues: true }), '(bᵇ=3, xˢ=2, cᶜ=2)', 'float32', [1, 10, 2, 10, 1, 20, 2, 20, 1, 30, 2, 30]);
+    // without it, as in ΦML, only batch dims may differ
+    assert.throws(() => math.stack([a, b], channel('c')), /non-batch dims must match .* expandValues/);
+    assertTensor(math.stack([a, a.add(b)], channel('c')), '(bᵇ=3, xˢ=2, cᶜ=2)', 'float32', [1, 11, 2, 12, 1, 21, 2, 22, 1, 31, 2, 32]);
     assertTensor(math.stack([a, a.transpose('x')], batch('k')), '(kᵇ=2, xˢ=2)', 'float32', [1, 2, 1, 2]);
   });
   it('mixed dtypes follow tensor ⊕ tensor', () => {

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as nodePath from 'path';
 import { Tensor } from '../tensor';
 import { Shape } from '../shape';
-import { type DType, type TypedArray, isIntegralNumber, weakNumberData } from '../dtype';
+import { FLOAT, type DType, type TypedArray, isIntegralNumber, weakNumberData } from '../dtype';
 import { JitError, CompiledRunError, ConfigError, DeviceError, TensorDataError } from '../errors';
 import { Trace, currentTrace, withTrace, ForeignTracerError } from '../trace/trace';
 import { Var, formatGraph, graphWork, type Atom, type Graph } from '../trace/ir';
@@ -320,7 +320,7 @@ export class JitState {
 
   /** The cache key of bound arguments and their traced leaves (the hot path). */
   keyOf(values: readonly unknown[], leaves: unknown[]): string {
-    let key = '';
+    let key = FLOAT === 'float32' ? '' : 'P64;'; // the global precision decides every float dtype of the trace
     const params = this.params;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];

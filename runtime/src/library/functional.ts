@@ -66,7 +66,7 @@ function ordered(r: any, names: string[]): any {
 function stackResults(results: any[], dim: Shape): any {
   const first = results[0];
   if (first === undefined || first === null) return undefined;
-  if (first instanceof Tensor || typeof first === 'number' || typeof first === 'bigint' || typeof first === 'boolean') return stack(results, dim);
+  if (first instanceof Tensor || typeof first === 'number' || typeof first === 'bigint' || typeof first === 'boolean') return stack(results, dim, { expandValues: true });
   if (Array.isArray(first)) return first.map((_, i) => stackResults(results.map((r) => r[i]), dim));
   if (typeof first === 'object') return Object.fromEntries(Object.keys(first).map((k) => [k, stackResults(results.map((r) => r[k]), dim)]));
   throw new ShapeError(`math.map: the function returned ${typeof first}; return tensors, numbers, or arrays / objects of them`);

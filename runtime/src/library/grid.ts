@@ -39,7 +39,7 @@ export function upsample2x(grid: Tensor, padding: Extrapolation = 'boundary', di
     const il = add(mul(left, 0.25), mul(center, 0.75));
     const ir = add(mul(center, 0.75), mul(right, 0.25));
     const d = g.shape.dim(n);
-    const stacked = stack([il, ir], channel('_interleave'));
+    const stacked = stack([il, ir], channel('_interleave'), { expandValues: true });
     g = transpose(packDims(stacked, [n, '_interleave'], new Shape([{ name: n, kind: d.kind, size: undefined }])), order);
   }
   return g;
@@ -118,7 +118,7 @@ export function gridSample(grid: Tensor, coordinates: Tensor, extrap: Extrapolat
       idx[n] = r.index;
       if (r.valid) { valid = valid ? logicalAnd(valid, r.valid) : r.valid; constant = r.constant!; }
     });
-    let v = gather(grid, stack(idx, channel({ _gs: names })));
+    let v = gather(grid, stack(idx, channel({ _gs: names }), { expandValues: true }));
     if (valid) v = where(valid, v, constant);
     const term = mul(v, w!);
     result = result ? add(result, term) : term;

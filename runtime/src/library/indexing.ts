@@ -203,7 +203,8 @@ export function nonzero(value: Tensor, options: NonzeroOptions = {}): Tensor {
 function countOnce(mask: Tensor, names: string[], fn: string, value: Tensor): number {
   if (mask._tracer) throw dataDependent(fn, value);
   const counts = sum(cast(mask, 'int32'), names);
-  const data = Array.from(counts.data as Int32Array);
+  // counts are int64 (ΦML's sum of int32): read them as numbers
+  const data = Array.from(counts.data as ArrayLike<number | bigint>, (c) => Number(c));
   if (data.length === 0) return 0;
   if (data.some((c) => c !== data[0])) throw new ShapeError(`${fn}: the batch entries have different numbers of entries (${data.join(', ')}); pass { size } for a fixed-size result`);
   return data[0];

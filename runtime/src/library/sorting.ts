@@ -78,7 +78,7 @@ function extremeIndex(prim: typeof sc.argmax, fn: string) {
       const q = stride === 1 ? flatIndex : cast(floor(div(flatIndex, stride)), 'int64');
       parts[n] = i === 0 ? q : mod(q, sizes[i]);
     });
-    return stack(parts, indexDim);
+    return stack(parts, indexDim, { expandValues: true });
   };
 }
 

@@ -149,7 +149,7 @@ function shiftList(x: Tensor, offsets: readonly number[], opts: ShiftOptions): T
       comps[d] = get(t, sel);
     }
     if (stackDim === null) return comps[names[0]];
-    return stack(comps, stackDim);
+    return stack(comps, stackDim, { expandValues: true });
   });
 }
 
@@ -213,7 +213,7 @@ export function laplace(x: Tensor, options: LaplaceOptions = {}): Tensor {
     // without padding every dim is cropped: ΦML's stacked form keeps the pieces aligned
     const [left, center, right] = shift(xf, [-1, 0, 1], { dims: names, padding, stackDim: batch('_laplace') });
     let terms = sub(add(left, right), mul(center, 2));
-    if (options.weights) terms = mul(terms, stack(names.map((n) => get(options.weights!, { [wc!.name]: n })), batch('_laplace')));
+    if (options.weights) terms = mul(terms, stack(names.map((n) => get(options.weights!, { [wc!.name]: n })), batch('_laplace'), { expandValues: true }));
     total = sum(terms, '_laplace');
   } else {
     // one term per dim, x[i+1] + x[i-1] - 2 x[i] (fewer copies than stacking the shifted grids)
@@ -268,7 +268,7 @@ export function spatialGradient(x: Tensor, options: SpatialGradientOptions = {})
     if (names.length !== 1) throw new ShapeError(`math.spatialGradient: stackDim null needs a single dim, got ${names.join(',')}`);
     return comps[names[0]];
   }
-  return stack(comps, stackDim);
+  return stack(comps, stackDim, { expandValues: true });
 }
 
 type Reducer = (t: Tensor, dims: string) => Tensor;
@@ -282,7 +282,7 @@ export function neighborReduce(reduce: Reducer, grid: Tensor, dims?: DimSelectio
   const names = dims === undefined ? grid.shape.spatial.names : selectionNames(dims);
   for (const d of names) {
     const [l, r] = shift(result, [0, 1], { dims: d, padding, stackDim: null, extendBounds });
-    result = reduce(stack([l, r], batch('_reduce')), '_reduce');
+    result = reduce(stack([l, r], batch('_reduce'), { expandValues: true }), '_reduce');
   }
   return result;
 }

@@ -82,14 +82,14 @@ export function cross(vec1: TensorLike, vec2: TensorLike): Tensor {
       const [ax, ay] = components(a, 'vector');
       return sub(mul(ax, by), mul(ay, bx));
     }
-    return mul(a, stack([by.neg(), bx], new Shape([b.shape.dim('vector')])));
+    return mul(a, stack([by.neg(), bx], new Shape([b.shape.dim('vector')]), { expandValues: true }));
   }
   if (rank === 3) {
     if (!a.shape.has('vector') || !b.shape.has('vector')) throw new ShapeError(`cross: both vectors need a 'vector' dim in 3D, got ${a.shape} and ${b.shape}`);
     const [ax, ay, az] = components(a, 'vector');
     const [bx, by, bz] = components(b, 'vector');
     const d = a.shape.dim('vector');
-    return stack([sub(mul(ay, bz), mul(az, by)), sub(mul(az, bx), mul(ax, bz)), sub(mul(ax, by), mul(ay, bx))], new Shape([d]));
+    return stack([sub(mul(ay, bz), mul(az, by)), sub(mul(az, bx), mul(ax, bz)), sub(mul(ax, by), mul(ay, bx))], new Shape([d]), { expandValues: true });
   }
   throw new ShapeError(`cross: vectors along 'vector' must have 2 or 3 components, got ${a.shape} and ${b.shape}`);
 }
@@ -123,7 +123,7 @@ function matrix(rows: Tensor[][], name: string, labels: readonly string[] | unde
   const n = rows.length;
   const row = new Shape([{ name, kind: 'channel', size: n, ...(labels ? { labels } : {}) }]);
   const col = new Shape([{ name: '~' + name, kind: 'dual', size: n, ...(labels ? { labels } : {}) }]);
-  return stack(rows.map((r) => stack(r, col)), row);
+  return stack(rows.map((r) => stack(r, col, { expandValues: true })), row, { expandValues: true });
 }
 
 /** Rotates `vector` (along `vector`) by a 2D angle or a 3D axis-angle vector; `invert` rotates back. */

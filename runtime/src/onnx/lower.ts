@@ -4,7 +4,7 @@
  * names require them), shares constants, and merges identical nodes.
  */
 import type { Shape } from '../shape';
-import { type DType, ONNX_TYPE, allocate } from '../dtype';
+import { type DType, ONNX_TYPE, allocate, atPrecision } from '../dtype';
 import { Tensor } from '../tensor';
 import { Var, subgraphsOf, type Graph } from '../trace/ir';
 import { simplifyMovement, eliminateCommonSubexpressions, eliminateDeadCode, recurse } from '../trace/optimize';
@@ -259,11 +259,12 @@ function lowerInto(b: OnnxBuilder, g: Graph, inputs: readonly OnnxValue[], scope
     const ins = e.inputs.map(value);
     if (e.outs) {
       const avals = e.outs.map((v) => ({ shape: v.shape, dtype: v.dtype }));
-      const names = e.prim.lowerAll!(b, ins, e.params, avals);
+      const names = atPrecision(e.precision, () => e.prim.lowerAll!(b, ins, e.params, avals));
       e.outs.forEach((v, k) => env.set(v, { name: names[k], shape: v.shape, dtype: v.dtype }));
     } else {
       const known = valueOfShapes(e);
-      const name = known ? b.literal(known) : e.prim.lower(b, ins, e.params, { shape: e.out.shape, dtype: e.out.dtype });
+      // the dtype rules a lowering consults read the precision the equation was traced under
+      const name = known ? b.literal(known) : atPrecision(e.precision, () => e.prim.lower(b, ins, e.params, { shape: e.out.shape, dtype: e.out.dtype }));
       env.set(e.out, { name, shape: e.out.shape, dtype: e.out.dtype });
     }
   }

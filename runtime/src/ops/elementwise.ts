@@ -2,7 +2,7 @@
  * Element-wise primitives: broadcast by dim name, one registry entry each. The helpers below
  * only remove repetition between entries of the same family; each op's rules stay on one line.
  */
-import { type DType, floatOf, promote, commonType, isFloat, isInt } from '../dtype';
+import { type DType, precisionFloat, promote, commonType, isFloat, isInt, FLOAT } from '../dtype';
 import { broadcastShapes, mergeShapes } from '../shape';
 import { definePrimitive, type Aval, type Lowering, type OnnxValue, type Primitive } from './registry';
 import { mapElementwise, castData, broadcastMap, type MapOptions } from '../eager/kernels';
@@ -47,6 +47,8 @@ function unary(name: string, spec: UnarySpec): Primitive<undefined> {
 }
 
 const same = (d: DType) => arith(d);
+/** Ints unchanged, floats to the global precision (ΦML converts the results of sign, floor, ceil, round). */
+const roundLike = (d: DType): DType => (isFloat(d) ? FLOAT : arith(d));
 const identityForInts = (op: string) => (g: Lowering, x: string, out: Aval) => (isFloat(out.dtype) ? g.node(op, [x]) : x);
 
 function roundHalfEven(x: number): number {
@@ -57,7 +59,7 @@ function roundHalfEven(x: number): number {
 export const neg = unary('neg', { dtype: same, fn: (x) => -x, big: (x) => -x, onnx: 'Neg' });
 export const abs = unary('abs', { dtype: same, fn: Math.abs, big: (x) => (x < 0n ? -x : x), onnx: 'Abs' });
 export const sign = unary('sign', {
-  dtype: same, fn: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN), big: (x) => (x > 0n ? 1n : x < 0n ? -1n : 0n),
+  dtype: roundLike, fn: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN), big: (x) => (x > 0n ? 1n : x < 0n ? -1n : 0n),
   // onnxruntime's int64 Sign only looks at the low 32 bits: compare instead
   onnx: (g, x, out) => {
     if (isFloat(out.dtype)) return g.node('Sign', [x]);
@@ -65,17 +67,17 @@ export const sign = unary('sign', {
     return g.node('Sub', [g.cast(g.node('Greater', [x, zero]), 'bool', out.dtype), g.cast(g.node('Less', [x, zero]), 'bool', out.dtype)]);
   },
 });
-export const sqrt = unary('sqrt', { dtype: floatOf, fn: Math.sqrt, onnx: 'Sqrt' });
-export const exp = unary('exp', { dtype: floatOf, fn: Math.exp, onnx: 'Exp' });
-export const log = unary('log', { dtype: floatOf, fn: Math.log, onnx: 'Log' });
-export const sin = unary('sin', { dtype: floatOf, fn: Math.sin, onnx: 'Sin' });
-export const cos = unary('cos', { dtype: floatOf, fn: Math.cos, onnx: 'Cos' });
+export const sqrt = unary('sqrt', { dtype: precisionFloat, fn: Math.sqrt, onnx: 'Sqrt' });
+export const exp = unary('exp', { dtype: precisionFloat, fn: Math.exp, onnx: 'Exp' });
+export const log = unary('log', { dtype: precisionFloat, fn: Math.log, onnx: 'Log' });
+export const sin = unary('sin', { dtype: precisionFloat, fn: Math.sin, onnx: 'Sin' });
+export const cos = unary('cos', { dtype: precisionFloat, fn: Math.cos, onnx: 'Cos' });
 // onnxruntime has Tan for float32 only: float64 computes sin / cos (both correctly rounded kernels)
 export const tan = unary('tan', {
-  dtype: floatOf, fn: (x) => Math.sin(x) / Math.cos(x),
+  dtype: precisionFloat, fn: (x) => Math.sin(x) / Math.cos(x),
   onnx: (g, x, out) => (out.dtype === 'float32' ? g.node('Tan', [x]) : g.node('Div', [g.node('Sin', [x]), g.node('Cos', [x])])),
 });
-export const tanh = unary('tanh', { dtype: floatOf, fn: Math.tanh, onnx: 'Tanh' });
+export const tanh = unary('tanh', { dtype: precisionFloat, fn: Math.tanh, onnx: 'Tanh' });
 /**
  * Stable logistic function: exp(-|x|) never overflows, and for x < 0 the result is e / (1 + e),
  * accurate to the last ulp far into the tail (onnxruntime's Sigmoid is off by ~6e-8 absolute).
@@ -85,16 +87,16 @@ function stableSigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + e) : e / (1 + e);
 }
 export const sigmoid = unary('sigmoid', {
-  dtype: floatOf, fn: stableSigmoid,
+  dtype: precisionFloat, fn: stableSigmoid,
   onnx: (g, x, out) => {
     const e = g.node('Exp', [g.node('Neg', [g.node('Abs', [x])])]);
     const d = g.node('Add', [g.scalar(1, out.dtype), e]);
     return g.node('Where', [g.node('GreaterOrEqual', [x, g.scalar(0, out.dtype)]), g.node('Div', [g.scalar(1, out.dtype), d]), g.node('Div', [e, d])]);
   },
 });
-export const floor = unary('floor', { dtype: same, fn: Math.floor, big: (x) => x, onnx: identityForInts('Floor') });
-export const ceil = unary('ceil', { dtype: same, fn: Math.ceil, big: (x) => x, onnx: identityForInts('Ceil') });
-export const round = unary('round', { dtype: same, fn: roundHalfEven, big: (x) => x, onnx: identityForInts('Round') });
+export const floor = unary('floor', { dtype: roundLike, fn: Math.floor, big: (x) => x, onnx: identityForInts('Floor') });
+export const ceil = unary('ceil', { dtype: roundLike, fn: Math.ceil, big: (x) => x, onnx: identityForInts('Ceil') });
+export const round = unary('round', { dtype: roundLike, fn: roundHalfEven, big: (x) => x, onnx: identityForInts('Round') });
 export const logicalNot = unary('logicalNot', {
   dtype: () => 'bool', fn: (x) => (x === 0 ? 1 : 0), onnx: 'Not', onnxInput: () => 'bool',
 });
@@ -172,7 +174,7 @@ function castTensor(x: Tensor, t: DType): Tensor {
 }
 
 const arithType = (a: Aval, b: Aval) => promote(a.dtype, b.dtype, a._weak, b._weak);
-const floatType = (a: Aval, b: Aval) => floatOf(arithType(a, b));
+const floatType = (a: Aval, b: Aval) => (isFloat(arithType(a, b)) ? arithType(a, b) : FLOAT);
 /** Comparison operand type: common type; bools compare as int32 for ordering. */
 const orderType = (a: Aval, b: Aval) => arith(commonType(a.dtype, b.dtype, a._weak, b._weak));
 const eqType = (a: Aval, b: Aval) => commonType(a.dtype, b.dtype, a._weak, b._weak);
@@ -287,12 +289,18 @@ export const mod = binary('mod', {
 /** NaN wins (NumPy's minimum/maximum); int64 compares exactly (onnxruntime's int64 Min/Max are not exact beyond 2^53). */
 const lowerMinMax = (op: 'Min' | 'Max', cmp: 'Less' | 'Greater') => (g: Lowering, a: string, b: string, t: DType) =>
   (t === 'int64' ? g.node('Where', [g.node(cmp, [a, b]), a, b]) : t === 'bool' ? g.node(op === 'Min' ? 'And' : 'Or', [a, b]) : g.node(op, [a, b]));
+/**
+ * minimum/maximum of two float tensors keep the wider float, as ΦML (NumPy) does; a JS number or an
+ * int operand goes through the usual promotion (global precision for floats).
+ */
+const minMaxType = (a: Aval, b: Aval): DType =>
+  isFloat(a.dtype) && isFloat(b.dtype) && !a._weak && !b._weak ? (a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32') : arithType(a, b);
 export const minimum = binary('minimum', {
-  dtype: arithType, fn: (a, b) => (a < b || Number.isNaN(a) ? a : b),
+  dtype: minMaxType, fn: (a, b) => (a < b || Number.isNaN(a) ? a : b),
   opts: { big: (a, b) => (a < b ? a : b) }, onnx: lowerMinMax('Min', 'Less'),
 });
 export const maximum = binary('maximum', {
-  dtype: arithType, fn: (a, b) => (a > b || Number.isNaN(a) ? a : b),
+  dtype: minMaxType, fn: (a, b) => (a > b || Number.isNaN(a) ? a : b),
   opts: { big: (a, b) => (a > b ? a : b) }, onnx: lowerMinMax('Max', 'Greater'),
 });
 export const greater = binary('greater', { dtype: boolOut, compute: orderType, fn: (a, b) => +(a > b), opts: { big: (a, b) => (a > b ? 1n : 0n) }, onnx: 'Greater' });
@@ -320,7 +328,10 @@ export const where = definePrimitive<undefined>({
   group: 'elementwise',
   // ΦML broadcasts where's operands with merge_shapes: dims grouped by kind
   shape: (ins) => mergeShapes(ins.map((a) => a.shape)),
-  dtype: ([, a, b]) => commonType(a.dtype, b.dtype, a._weak, b._weak),
+  dtype: ([, a, b]) => {
+    const t = commonType(a.dtype, b.dtype, a._weak, b._weak);
+    return isFloat(t) ? FLOAT : t; // ΦML: where's float result has the global precision
+  },
   impl: ([c, a, b], _p, out) => {
     const ca = a.dtype === out.dtype ? a : castTensor(a, out.dtype);
     const cb = b.dtype === out.dtype ? b : castTensor(b, out.dtype);

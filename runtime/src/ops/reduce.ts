@@ -101,7 +101,8 @@ function lowerMaxMin(op: 'ReduceMax' | 'ReduceMin') {
   };
 }
 
-const sumType = (d: DType): DType => (d === 'bool' ? 'int32' : d);
+/** ΦML (NumPy) sums and multiplies bools and int32 as int64. */
+const sumType = (d: DType): DType => (d === 'bool' || d === 'int32' ? 'int64' : d);
 const nanMax = (a: number, x: number) => (x > a || Number.isNaN(x) || Number.isNaN(a) ? (Number.isNaN(a) ? a : x) : a);
 const nanMin = (a: number, x: number) => (x < a || Number.isNaN(x) || Number.isNaN(a) ? (Number.isNaN(a) ? a : x) : a);
 

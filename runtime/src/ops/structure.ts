@@ -3,7 +3,7 @@
  * the tracer; ONNX sees positional axes, so each lowering translates names to axes.
  */
 import { Shape, broadcastShapes, mergeShapes, andShapes, type Dim } from '../shape';
-import { allocate, type DType, type TypedArray } from '../dtype';
+import { allocate, FLOAT, type DType, type TypedArray } from '../dtype';
 import { definePrimitive, type Aval } from './registry';
 import { broadcastMap, castData, gatherOffsets, stridedOffsets } from '../eager/kernels';
 import { stridesOf } from '../format';
@@ -268,8 +268,9 @@ export function stackShape(ins: readonly Aval[], dim: Dim): Shape {
 
 function commonDType(ins: readonly Aval[]): DType {
   const ds = new Set(ins.map((t) => t.dtype));
+  // ΦML casts concatenated / stacked floats to the global precision
+  if ([...ds].some((d) => d === 'float32' || d === 'float64')) return FLOAT;
   if (ds.size === 1) return ins[0].dtype;
-  if ([...ds].some((d) => d === 'float32' || d === 'float64')) return 'float32';
   return ds.has('int64') ? 'int64' : 'int32';
 }
 

@@ -34,6 +34,12 @@ export interface Eqn {
   readonly outs?: readonly Var[];
   /** Where the op was called (for errors that point at user code); stack formatted lazily. */
   readonly site?: { stack?: string };
+  /**
+   * The global precision when the op was recorded. Dtype rules read the precision, so lowering
+   * and re-evaluation run each equation under it: an op traced inside `math.precision(64, …)`
+   * (or `std` of float64) lowers to the dtypes its tracer already has.
+   */
+  readonly precision?: 32 | 64;
 }
 
 export interface Graph {

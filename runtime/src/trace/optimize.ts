@@ -76,7 +76,7 @@ export function simplifyMovement(g: Graph): Graph {
       const indices: number[] = [];
       for (let i = start; step > 0 ? i < stop : i > stop; i += step) indices.push(src.params.indices[i]);
       const params = { dim: e.params.dim, indices, drop: false };
-      if (src.prim.shape(src.inputs, params).key === e.out.shape.key) { e = { prim: src.prim, inputs: src.inputs, params, out: e.out, site: e.site }; changed = true; }
+      if (src.prim.shape(src.inputs, params).key === e.out.shape.key) { e = { prim: src.prim, inputs: src.inputs, params, out: e.out, site: e.site, precision: src.precision }; changed = true; }
     } else if (src && e.prim.name === 'gather' && e.params.drop && src.prim.name === 'stack' && src.params.dim.name === e.params.dim) {
       const picked = src.inputs[e.params.indices[0]];
       if (picked && picked.shape.key === e.out.shape.key && picked.dtype === e.out.dtype) {

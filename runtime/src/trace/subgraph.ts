@@ -11,6 +11,7 @@
  * - `evalGraph` re-binds every equation through the registry (JAX's `eval_jaxpr`): on concrete
  *   inputs it computes eagerly, on tracers it records into the active trace.
  */
+import { atPrecision } from '../dtype';
 import { Tensor } from '../tensor';
 import { JitError } from '../errors';
 import type { Aval } from '../ops/primitive';
@@ -71,11 +72,12 @@ export function evalGraph(graph: Graph, inputs: readonly Tensor[]): Tensor[] {
   const read = (a: Atom): Tensor => (a instanceof Literal ? a.value : env.get(a)!);
   for (const e of graph.eqns) {
     const ins = e.inputs.map(read);
+    // re-bound under the precision it was traced with, so the dtypes are the recorded ones
     if (e.outs) {
-      const outs = bindAll(e.prim, ins, e.params);
+      const outs = atPrecision(e.precision, () => bindAll(e.prim, ins, e.params));
       e.outs.forEach((v, i) => env.set(v, outs[i]));
     } else {
-      env.set(e.out, bind(e.prim, ins, e.params));
+      env.set(e.out, atPrecision(e.precision, () => bind(e.prim, ins, e.params)));
     }
   }
   return graph.outputs.map(read);

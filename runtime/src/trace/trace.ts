@@ -3,7 +3,7 @@
  * equation here instead of computing (JAX's DynamicJaxprTrace). Ops on concrete inputs only still
  * run eagerly; their results enter the graph as literals when a traced op uses them.
  */
-import type { DType } from '../dtype';
+import { type DType, getPrecision } from '../dtype';
 import type { Shape } from '../shape';
 import { Tensor, type TracerRef, type TraceHandle } from '../tensor';
 import { JitError } from '../errors';
@@ -57,7 +57,7 @@ export class Trace {
     const inputs = ins.map((t) => this.atom(t));
     const out = this.newVar(shape, dtype);
     const site = traceOptions.recordSites ? captureSite() : undefined;
-    this.eqns.push({ prim, inputs, params, out, site });
+    this.eqns.push({ prim, inputs, params, out, site, precision: getPrecision() });
     return Tensor._traced(shape, dtype, { trace: this, v: out, deps: mergeDeps(ins) });
   }
 
@@ -66,7 +66,7 @@ export class Trace {
     const inputs = ins.map((t) => this.atom(t));
     const outs = avals.map((a) => this.newVar(a.shape, a.dtype));
     const site = traceOptions.recordSites ? captureSite(Trace.prototype.recordAll) : undefined;
-    this.eqns.push({ prim, inputs, params, out: outs[0], outs, site });
+    this.eqns.push({ prim, inputs, params, out: outs[0], outs, site, precision: getPrecision() });
     const deps = mergeDeps(ins);
     return outs.map((v) => Tensor._traced(v.shape, v.dtype, { trace: this, v, deps }));
   }

@@ -48,6 +48,14 @@ function operands(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   return [unweak(x, y), unweak(y, x)];
 }
 
+/**
+ * `x` as an operand next to the tensor `like` (e.g. the values scattered into it): a JS number or a
+ * traced JS number takes the dtype the weak-number rule gives it there, on both paths.
+ */
+export function operandFor(x: TensorLike, like: Tensor): Tensor {
+  return unweak(x instanceof Tensor ? x : scalar(x, like), like);
+}
+
 function asTensor(x: TensorLike): Tensor { return x instanceof Tensor ? unweak(x, undefined) : scalar(x, undefined); }
 
 function binaryOp(prim: typeof ew.add) {

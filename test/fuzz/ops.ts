@@ -5,20 +5,29 @@
  * TS code, and which tolerance family its results are compared with. The primitives an entry
  * reaches are read back from the compiled graphs (see fuzz.test.ts's coverage check).
  */
-import { math, Tensor, Shape, spatial, instance, channel, batch, dual, type DType } from 'tensorjit';
+import { math, Tensor, Shape, spatial, instance, channel, batch, dual, type DType, type Dim } from 'tensorjit';
 
-/** An operand: a program value (by index), a JS number literal, a bigint literal, or the traced number argument. */
-export type Arg = { v: number } | { num: number } | { big: string } | { n: true };
+/**
+ * An operand: a program value (by index), a JS number literal, a bigint literal, the traced number
+ * argument, or a literal tensor made inside the function (index tensors of gather / scatter).
+ */
+export type Arg = { v: number } | { num: number } | { big: string } | { n: true } | { lit: LiteralSpec };
+
+/** A literal tensor operand: named dims (size, optional item names), dtype and values. */
+export interface LiteralSpec {
+  readonly dims: readonly { readonly name: string; readonly kind: string; readonly size: number; readonly labels?: readonly string[] }[];
+  readonly dtype: DType;
+  readonly values: readonly (number | string | boolean)[];
+}
 
 export interface OpNode { readonly op: string; readonly args: readonly Arg[]; readonly params?: any }
 
 /**
  * How a result is compared with the eager op applied to the same (compiled) inputs.
  * exact: bit-exact (NaN = NaN, signed zeros distinguished); transcendental: k ulp plus the
- * conditioning term |f'(x)|·ulp(x); accumulate: n·eps·Σ|terms| (sum order differs); anyZero:
- * exact, but -0 and 0 are equal (minimum / maximum of -0 and 0 may give either, docs/api.md).
+ * conditioning term |f'(x)|·ulp(x); accumulate: n·eps·Σ|terms| (sum order differs).
  */
-export type Tolerance = 'exact' | 'anyZero' | 'transcendental' | 'accumulate';
+export type Tolerance = 'exact' | 'transcendental' | 'accumulate';
 
 /** What a generator sees: the values so far and a stream of random choices. */
 export interface GenContext {
@@ -38,6 +47,12 @@ export interface GenContext {
 export interface OpDef {
   readonly name: string;
   readonly tol: Tolerance | ((node: OpNode, ins: readonly unknown[]) => Tolerance);
+  /** transcendental: |f'| at the operands (the conditioning term of the tolerance); default 0. */
+  readonly derivative?: (x: readonly number[], fx: number) => number;
+  /** transcendental: the kernel computes in float32 whatever the dtype (onnxruntime has no float64 kernel). */
+  readonly float32Kernel?: boolean;
+  /** accumulate: the number of terms behind each result element (default: input volume / output volume). */
+  readonly terms?: (node: OpNode, ins: readonly Tensor[]) => number;
   /** Picks operands and parameters, or undefined when the op does not apply here. */
   gen(ctx: GenContext): OpNode | undefined;
   apply(args: readonly any[], params: any): Tensor;
@@ -86,6 +101,30 @@ function freshDim(ctx: GenContext, x: Tensor, size: number): { name: string; kin
   return { name: d.name, kind: d.kind, size };
 }
 
+/** Picks a value: its index (the operand) and the tensor (to look at its shape and dtype). */
+export function pickValue(ctx: GenContext): { xi: number; x: Tensor } {
+  const xi = ctx.value();
+  return { xi, x: ctx.values[xi] };
+}
+
+/**
+ * Picks a value and one of its dims (among those passing `ok`): the start of every generator that
+ * works along a dim. Undefined when the value has no such dim.
+ */
+export function valueAndDim(ctx: GenContext, ok: (d: Dim, x: Tensor) => boolean = () => true): { xi: number; x: Tensor; d: Dim } | undefined {
+  const { xi, x } = pickValue(ctx);
+  const dims = x.shape.dims.filter((d) => ok(d, x));
+  if (!dims.length) return undefined;
+  return { xi, x, d: dims[ctx.pick(dims.length)] };
+}
+
+/** A non-empty random subset of x's dim names (in x's order), or undefined (no dims, or 1 in 5: all dims by default). */
+function pickDims(ctx: GenContext, x: Tensor): string[] | undefined {
+  if (x.rank === 0 || ctx.pick(5) === 0) return undefined;
+  const names = x.shape.names.filter(() => ctx.pick(2) === 1);
+  return names.length ? names : [x.shape.names[ctx.pick(x.rank)]];
+}
+
 const unaryDefs: OpDef[] = UNARY.map((op) => ({
   name: op,
   tol: TRANSCENDENTAL.has(op) ? 'transcendental' : 'exact',
@@ -115,7 +154,7 @@ function secondOperand(ctx: GenContext, a: number): Arg {
 
 const binaryDefs: OpDef[] = BINARY.map((op) => ({
   name: op,
-  tol: op === 'pow' ? 'transcendental' : op === 'minimum' || op === 'maximum' ? 'anyZero' : 'exact',
+  tol: op === 'pow' ? 'transcendental' : 'exact',
   gen: (ctx) => {
     const a = ctx.value();
     const b = secondOperand(ctx, a);
@@ -142,7 +181,7 @@ const whereDef: OpDef = {
 
 const clipDef: OpDef = {
   name: 'clip',
-  tol: 'anyZero',
+  tol: 'exact',
   gen: (ctx) => {
     const x = ctx.value();
     const lo = secondOperand(ctx, x), hi = secondOperand(ctx, x);
@@ -152,15 +191,9 @@ const clipDef: OpDef = {
   code: ([x, lo, hi]) => `math.clip(${x}, ${lo}, ${hi})`,
 };
 
-function pickDims(ctx: GenContext, x: Tensor): string[] | undefined {
-  if (x.rank === 0 || ctx.pick(5) === 0) return undefined;
-  const names = x.shape.names.filter(() => ctx.pick(2) === 1);
-  return names.length ? names : [x.shape.names[ctx.pick(x.rank)]];
-}
-
 const reductionDefs: OpDef[] = REDUCTIONS.map((op) => ({
   name: op,
-  tol: op === 'sum' || op === 'prod' || op === 'mean' || op === 'std' ? 'accumulate' : op === 'max' || op === 'min' ? 'anyZero' : 'exact',
+  tol: op === 'sum' || op === 'prod' || op === 'mean' || op === 'std' ? 'accumulate' : 'exact',
   gen: (ctx) => {
     const x = ctx.value();
     return { op, args: [{ v: x }], params: { dims: pickDims(ctx, ctx.values[x]) } };
@@ -173,10 +206,9 @@ const dotDef: OpDef = {
   name: 'dot',
   tol: 'accumulate',
   gen: (ctx) => {
-    const ai = ctx.value();
-    const a = ctx.values[ai];
-    if (a.rank === 0) return undefined;
-    const da = a.shape.dims[ctx.pick(a.rank)];
+    const pick = valueAndDim(ctx);
+    if (!pick) return undefined;
+    const { xi: ai, x: a, d: da } = pick;
     // b: a value with a dim of the same size whose other shared dims broadcast with a's
     const cands: [number, string][] = [];
     ctx.values.forEach((b, bi) => {
@@ -212,10 +244,9 @@ const renameDef: OpDef = {
   name: 'renameDims',
   tol: 'exact',
   gen: (ctx) => {
-    const xi = ctx.value();
-    const x = ctx.values[xi];
-    if (x.rank === 0) return undefined;
-    const d = x.shape.dims[ctx.pick(x.rank)];
+    const pick = valueAndDim(ctx);
+    if (!pick) return undefined;
+    const { xi, x, d } = pick;
     const to = freshDim(ctx, x, d.size!);
     if (!to || (d.labels && to.kind !== 'channel')) return undefined;
     return { op: 'renameDims', args: [{ v: xi }], params: { from: d.name, to: { name: to.name, kind: to.kind } } };
@@ -228,8 +259,7 @@ const packDef: OpDef = {
   name: 'packDims',
   tol: 'exact',
   gen: (ctx) => {
-    const xi = ctx.value();
-    const x = ctx.values[xi];
+    const { xi, x } = pickValue(ctx);
     if (x.rank === 0) return undefined;
     const names = x.shape.names.filter(() => ctx.pick(2) === 1);
     if (!names.length) names.push(x.shape.names[0]);
@@ -245,11 +275,9 @@ const unpackDef: OpDef = {
   name: 'unpackDim',
   tol: 'exact',
   gen: (ctx) => {
-    const xi = ctx.value();
-    const x = ctx.values[xi];
-    const dims = x.shape.dims.filter((d) => !d.labels);
-    if (!dims.length) return undefined;
-    const d = dims[ctx.pick(dims.length)];
+    const pick = valueAndDim(ctx, (d) => !d.labels);
+    if (!pick) return undefined;
+    const { xi, x, d } = pick;
     const n = d.size!;
     const divisors = n === 0 ? [0, 1, 2] : [1, 2, 3, 4].filter((k) => n % k === 0);
     const f = divisors[ctx.pick(divisors.length)];
@@ -270,8 +298,8 @@ const expandDef: OpDef = {
   name: 'expand',
   tol: 'exact',
   gen: (ctx) => {
-    const xi = ctx.value();
-    const d = freshDim(ctx, ctx.values[xi], [0, 1, 2, 3][ctx.pick(4)]);
+    const { xi, x } = pickValue(ctx);
+    const d = freshDim(ctx, x, [0, 1, 2, 3][ctx.pick(4)]);
     return d && { op: 'expand', args: [{ v: xi }], params: { dim: d } };
   },
   apply: ([x], p) => math.expand(x, makeShape(p.dim)),
@@ -284,10 +312,9 @@ const getDef: OpDef = {
   name: 'get',
   tol: 'exact',
   gen: (ctx) => {
-    const xi = ctx.value();
-    const x = ctx.values[xi];
-    if (x.rank === 0) return undefined;
-    const d = x.shape.dims[ctx.pick(x.rank)];
+    const pick = valueAndDim(ctx);
+    if (!pick) return undefined;
+    const { xi, d } = pick;
     const n = d.size!;
     const kind = ctx.pick(4);
     if (kind === 0 && n > 0) return { op: 'get', args: [{ v: xi }], params: { dim: d.name, sel: ctx.pick(2 * n) - n } };
@@ -307,10 +334,9 @@ const concatDef: OpDef = {
   name: 'concat',
   tol: 'exact',
   gen: (ctx) => {
-    const ai = ctx.value();
-    const a = ctx.values[ai];
-    if (a.rank === 0) return undefined;
-    const d = a.shape.dims[ctx.pick(a.rank)];
+    const pick = valueAndDim(ctx);
+    if (!pick) return undefined;
+    const { xi: ai, x: a, d } = pick;
     const rest = a.shape.without(d.name);
     const cands: number[] = [];
     ctx.values.forEach((b, bi) => {
@@ -378,8 +404,7 @@ const whileDef: OpDef = {
   name: 'whileLoop',
   tol: 'exact',
   gen: (ctx) => {
-    const xi = ctx.value();
-    const x = ctx.values[xi];
+    const { xi, x } = pickValue(ctx);
     if (x.dtype === 'bool') return undefined;
     return { op: 'whileLoop', args: [{ v: xi }], params: { body: LOOP_BODIES[ctx.pick(LOOP_BODIES.length)], n: 1 + ctx.pick(3), max: ctx.pick(2) ? 2 : undefined } };
   },
@@ -410,8 +435,210 @@ const customGradientDef: OpDef = {
   code: ([x]) => `math.customGradient((t: Tensor) => math.neg(t), (_i, _y, dy) => ({ t: math.neg(dy) }))(${x})`,
 };
 
-export const OPS: readonly OpDef[] = [whileDef, stopGradientDef, customGradientDef, 
+// ---------------------------------------------------------------- special functions, scans, sorting, indexing
+
+/**
+ * ΦML's special functions. Operands are picked domain-aware: of two candidate values the one with
+ * more elements inside the function's domain (arcsin: [-1, 1], arccosh: [1, ∞), log: > 0), so both
+ * in-domain values and the edges outside (NaN results) are compared. `d` is |f'(x)| for the
+ * tolerance's conditioning term.
+ */
+const SPECIAL: readonly { op: string; inDomain: (x: number) => boolean; d: (x: number, fx: number) => number; f32?: boolean }[] = [
+  { op: 'erf', inDomain: (x) => Math.abs(x) < 6, d: (x) => 1.1284 * Math.exp(-x * x), f32: true },
+  { op: 'log2', inDomain: (x) => x > 0, d: (x) => 1.4427 / Math.abs(x) },
+  { op: 'log10', inDomain: (x) => x > 0, d: (x) => 0.4343 / Math.abs(x) },
+  { op: 'arcsin', inDomain: (x) => Math.abs(x) <= 1, d: (x) => 1 / Math.sqrt(Math.max(1 - x * x, 0)), f32: true },
+  { op: 'arccos', inDomain: (x) => Math.abs(x) <= 1, d: (x) => 1 / Math.sqrt(Math.max(1 - x * x, 0)), f32: true },
+  { op: 'arctan', inDomain: () => true, d: (x) => 1 / (1 + x * x), f32: true },
+  { op: 'sinh', inDomain: (x) => Math.abs(x) < 89, d: (_x, fx) => Math.abs(fx) + 1, f32: true },
+  { op: 'cosh', inDomain: (x) => Math.abs(x) < 89, d: (_x, fx) => Math.abs(fx), f32: true },
+  { op: 'arcsinh', inDomain: () => true, d: (x) => 1 / Math.sqrt(1 + x * x), f32: true },
+  { op: 'arccosh', inDomain: (x) => x >= 1, d: (x) => 1 / Math.sqrt(Math.max(x * x - 1, 0)), f32: true },
+  { op: 'arctanh', inDomain: (x) => Math.abs(x) < 1, d: (x) => 1 / Math.max(1 - x * x, 0), f32: true },
+];
+
+function inDomainCount(t: Tensor, inDomain: (x: number) => boolean): number {
+  if (t.dtype === 'int64') return 0;
+  const data = t.data as ArrayLike<number>;
+  let n = 0;
+  for (let i = 0; i < data.length; i++) if (inDomain(Number(data[i]))) n++;
+  return n;
+}
+
+const specialDefs: OpDef[] = SPECIAL.map(({ op, inDomain, d, f32 }) => ({
+  name: op,
+  tol: 'transcendental',
+  derivative: ([x], fx) => d(x, fx),
+  float32Kernel: f32,
+  gen: (ctx) => {
+    const a = ctx.value(), b = ctx.value();
+    const x = inDomainCount(ctx.values[b], inDomain) > inDomainCount(ctx.values[a], inDomain) ? b : a;
+    return { op, args: [{ v: x }] };
+  },
+  apply: ([x]) => (math as any)[op](x),
+  code: ([x]) => `math.${op}(${x})`,
+}));
+
+/** arctan2(y, x): the quadrant rules, the origin (0), both infinite (NaN, documented). */
+const arctan2Def: OpDef = {
+  name: 'arctan2',
+  tol: 'transcendental',
+  float32Kernel: true,
+  // |∂/∂y| + |∂/∂x| = (|x| + |y|) / (x² + y²)
+  derivative: ([y, x]) => (Math.abs(x) + Math.abs(y)) / (x * x + y * y),
+  gen: (ctx) => {
+    const y = ctx.value();
+    const x = secondOperand(ctx, y);
+    return ctx.pick(4) === 0 ? { op: 'arctan2', args: [x, { v: y }] } : { op: 'arctan2', args: [{ v: y }, x] };
+  },
+  apply: ([y, x]) => math.arctan2(y, x),
+  code: ([y, x]) => `math.arctan2(${y}, ${x})`,
+};
+
+/** `math.cumulativeSum` (the cumsum primitive) along one dim or several packed, with includeZero / includeSum. */
+const cumsumDef: OpDef = {
+  name: 'cumsum',
+  tol: (node) => (node.params.float ? 'accumulate' : 'exact'),
+  terms: (node, [x]) => (node.params.dims as string[]).reduce((a, n) => a * x.shape.size(n), 1),
+  gen: (ctx) => {
+    const { xi, x } = pickValue(ctx);
+    const dims = pickDims(ctx, x) ?? (x.rank ? [x.shape.names[ctx.pick(x.rank)]] : undefined);
+    if (!dims) return undefined;
+    // several dims: exactly one of includeZero, includeSum (the flattened result keeps its size)
+    const includeZero = ctx.pick(3) === 0;
+    const includeSum = dims.length > 1 ? !includeZero : !includeZero || ctx.pick(2) === 0;
+    return { op: 'cumsum', args: [{ v: xi }], params: { dims, includeZero, includeSum, float: x.dtype === 'float32' || x.dtype === 'float64' } };
+  },
+  apply: ([x], p) => math.cumulativeSum(x, p.dims, { includeZero: p.includeZero, includeSum: p.includeSum }),
+  code: ([x], p) => `math.cumulativeSum(${x}, ${dimsText(p.dims)}, { includeZero: ${p.includeZero}, includeSum: ${p.includeSum} })`,
+};
+
+/** `math.sort` along one dim, several (packed) or the default (non-batch dims). */
+const sortDef: OpDef = {
+  name: 'sort',
+  tol: 'exact',
+  gen: (ctx) => {
+    const { xi, x } = pickValue(ctx);
+    if (x.shape.nonBatch.rank === 0 && x.rank === 0) return undefined;
+    return { op: 'sort', args: [{ v: xi }], params: { dims: pickDims(ctx, x) } };
+  },
+  apply: ([x], p) => math.sort(x, p.dims),
+  code: ([x], p) => `math.sort(${x}${p.dims ? `, ${dimsText(p.dims)}` : ''})`,
+};
+
+const argsortDef: OpDef = {
+  name: 'argsort',
+  tol: 'exact',
+  gen: (ctx) => {
+    const pick = valueAndDim(ctx);
+    return pick && { op: 'argsort', args: [{ v: pick.xi }], params: { dim: pick.d.name } };
+  },
+  apply: ([x], p) => math.argsort(x, p.dim),
+  code: ([x], p) => `math.argsort(${x}, '${p.dim}')`,
+};
+
+/** argmax / argmin over one dim (plain index, or an index vector) or several (index vectors). */
+const argExtremeDefs: OpDef[] = (['argmax', 'argmin'] as const).map((op) => ({
+  name: op,
+  tol: 'exact',
+  gen: (ctx) => {
+    const pick = valueAndDim(ctx, (d) => d.size! > 0);
+    if (!pick) return undefined;
+    const more = pickDims(ctx, pick.x)?.filter((n) => n !== pick.d.name && pick.x.shape.size(n) > 0) ?? [];
+    const dims = [pick.d.name, ...more.slice(0, ctx.pick(2))];
+    const plain = dims.length === 1 && ctx.pick(2) === 0;
+    return { op, args: [{ v: pick.xi }], params: { dims, plain } };
+  },
+  apply: ([x], p) => (math as any)[op](x, p.dims, p.plain ? null : undefined),
+  code: ([x], p) => `math.${op}(${x}, ${dimsText(p.dims)}${p.plain ? ', null' : ''})`,
+}));
+
+const INDEX_DIMS = [{ name: 'q', kind: 'instance' }, { name: 'z', kind: 'spatial' }] as const;
+
+/**
+ * An int index tensor for gather / scatter over `dims` of `x`: one fresh list dim (size 0–3), maybe
+ * a dim shared with x (matched element-wise), and for two indexed dims a channel dim listing them.
+ * Values in range (negative ones count from the end in gather), repeats likely (scatter duplicates);
+ * with `outside`, 1 in 6 is outside (the error path, or 'discard' / 'clamp').
+ */
+function indexLiteral(ctx: GenContext, x: Tensor, dims: readonly string[], opts: { negative: boolean; outside: boolean }): LiteralSpec | undefined {
+  const free = INDEX_DIMS.filter((d) => !x.shape.has(d.name));
+  if (!free.length) return undefined;
+  const list = free[ctx.pick(free.length)];
+  const ldims: LiteralSpec['dims'][number][] = [{ name: list.name, kind: list.kind, size: [2, 3, 0, 1, 3][ctx.pick(5)] }];
+  const shared = x.shape.dims.filter((d) => !dims.includes(d.name) && d.kind !== 'channel' && d.size! <= 3);
+  if (shared.length && ctx.pick(3) === 0) { const d = shared[ctx.pick(shared.length)]; ldims.push({ name: d.name, kind: d.kind, size: d.size! }); }
+  if (dims.length > 1) ldims.push({ name: 'index', kind: 'channel', size: dims.length, labels: dims });
+  const count = ldims.reduce((a, d) => a * d.size, 1);
+  const dtype: DType = ctx.pick(2) ? 'int32' : 'int64';
+  const values: (number | string)[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = x.shape.size(dims.length > 1 ? dims[i % dims.length] : dims[0]);
+    let v = ctx.pick(Math.max(n, 1));
+    if (opts.negative && ctx.pick(4) === 3) v -= n;
+    if (opts.outside && ctx.pick(6) === 5) v = ctx.pick(2) ? n + ctx.pick(2) : -n - 1 - ctx.pick(2);
+    values.push(dtype === 'int64' ? String(v) : v);
+  }
+  return { dims: ldims, dtype, values };
+}
+
+/** `math.gather` (gatherNd): values at int indices over one or two dims; out-of-range indices throw on both paths. */
+const gatherDef: OpDef = {
+  name: 'gather',
+  tol: 'exact',
+  gen: (ctx) => {
+    const pick = valueAndDim(ctx, (d) => d.kind !== 'channel' && d.size! > 0);
+    if (!pick) return undefined;
+    const second = pick.x.shape.dims.filter((d) => d.name !== pick.d.name && d.kind !== 'channel' && d.size! > 0);
+    const dims = second.length && ctx.pick(3) === 0 ? [pick.d.name, second[ctx.pick(second.length)].name] : [pick.d.name];
+    const idx = indexLiteral(ctx, pick.x, dims, { negative: true, outside: ctx.pick(8) === 7 });
+    return idx && { op: 'gather', args: [{ v: pick.xi }, { lit: idx }], params: { dims } };
+  },
+  apply: ([x, i], p) => math.gather(x, i, p.dims),
+  code: ([x, i], p) => `math.gather(${x}, ${i}, ${dimsText(p.dims)})`,
+};
+
+const SCATTER_MODES = ['update', 'add', 'mul', 'max', 'min', 'mean'] as const;
+const OUTSIDE = ['check', 'discard', 'clamp'] as const;
+
+/**
+ * `math.scatter` (scatterNd): base values with `values` written at int indices (duplicates likely)
+ * by every mode; values a compatible program value (dims from the indices and the base) or a JS number.
+ */
+const scatterDef: OpDef = {
+  name: 'scatter',
+  tol: (node) => (node.params.mode === 'add' || node.params.mode === 'mean' ? 'accumulate' : 'exact'),
+  terms: (node, ins) => Math.max(1, ins[1] ? ins[1].shape.volume : 1),
+  gen: (ctx) => {
+    const pick = valueAndDim(ctx, (d) => d.kind !== 'channel' && d.size! > 0);
+    if (!pick) return undefined;
+    const { xi, x, d } = pick;
+    const outside = OUTSIDE[ctx.pick(3)];
+    const idx = indexLiteral(ctx, x, [d.name], { negative: outside !== 'check' || ctx.pick(8) === 7, outside: outside !== 'check' || ctx.pick(8) === 7 });
+    if (!idx) return undefined;
+    // values: dims among the indices' (not the index channel) and the base's other dims, same sizes
+    const allowed = new Map<string, { size: number; kind: string }>();
+    for (const ld of idx.dims) allowed.set(ld.name, ld);
+    for (const bd of x.shape.dims) if (bd.name !== d.name) allowed.set(bd.name, { size: bd.size!, kind: bd.kind });
+    const fits = ctx.values.map((t, i) => [t, i] as const).filter(([t]) => t.shape.dims.every((td) => allowed.get(td.name)?.size === td.size && allowed.get(td.name)?.kind === td.kind && !td.labels));
+    const values: Arg = fits.length && ctx.pick(3) ? { v: fits[ctx.pick(fits.length)][1] } : ctx.weak();
+    return { op: 'scatter', args: [{ v: xi }, { lit: idx }, values], params: { dim: d.name, mode: SCATTER_MODES[ctx.pick(SCATTER_MODES.length)], outside } };
+  },
+  apply: ([x, i, v], p) => math.scatter(x, i, v, { dims: p.dim, mode: p.mode, outsideHandling: p.outside }),
+  code: ([x, i, v], p) => `math.scatter(${x}, ${i}, ${v}, { dims: '${p.dim}', mode: '${p.mode}', outsideHandling: '${p.outside}' })`,
+};
+
+const ALL_OPS: readonly OpDef[] = [whileDef, stopGradientDef, customGradientDef, 
   ...unaryDefs, castDef, ...binaryDefs, whereDef, clipDef, ...reductionDefs, dotDef,
   transposeDef, renameDef, packDef, unpackDef, expandDef, getDef, concatDef, stackDef, tensorOfDef,
+  ...specialDefs, arctan2Def, cumsumDef, sortDef, argsortDef, ...argExtremeDefs, gatherDef, scatterDef,
 ];
-export const OP_BY_NAME = new Map(OPS.map((o) => [o.name, o]));
+/** The vocabulary: every op, or those named in FUZZ_OPS (comma-separated; `FUZZ_OPS=scatter,gather npm run fuzz`). */
+export const OPS: readonly OpDef[] = (() => {
+  const only = process.env.FUZZ_OPS?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!only?.length) return ALL_OPS;
+  const unknown = only.filter((n) => !ALL_OPS.some((o) => o.name === n));
+  if (unknown.length) throw new Error(`FUZZ_OPS: unknown op ${unknown.join(', ')}; the ops are ${ALL_OPS.map((o) => o.name).join(', ')}`);
+  return ALL_OPS.filter((o) => only.includes(o.name));
+})();
+export const OP_BY_NAME = new Map(ALL_OPS.map((o) => [o.name, o]));

@@ -8,7 +8,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import * as fs from 'fs';
 import { Tensor } from 'tensorjit';
-import { programArgs, programFunction, withPrecision, type Program } from './program';
+import { inputTensor, programArgs, programFunction, withPrecision, type Program } from './program';
 
 export interface OracleResult { compared: number; skipped: number; disagreements: string[] }
 
@@ -53,7 +53,7 @@ export function numpyOracle(progs: readonly Program[]): OracleResult {
       const outs = programFunction(prog)(...programArgs(prog));
       const all = [...vals, ...outs];
       prog.ops.forEach((node, i) => {
-        const args = node.args.map((a) => ('v' in a ? serial(all[a.v]) : 'num' in a ? { num: num(a.num) } : 'big' in a ? { big: a.big } : { n: true }));
+        const args = node.args.map((a) => ('v' in a ? serial(all[a.v]) : 'lit' in a ? serial(inputTensor(a.lit)) : 'num' in a ? { num: num(a.num) } : 'big' in a ? { big: a.big } : { n: true }));
         records.push({ op: node.op, params: node.params, args, out: serial(outs[i]), n: prog.n === undefined ? undefined : num(prog.n) });
       });
     });

@@ -3,7 +3,7 @@
  * differential fuzzer, checked eagerly and compiled (first and cached call) against the value the
  * rule gives.
  */
-import { math, Tensor, spatial, channel, batch } from 'tensorjit';
+import { math, Tensor, spatial, channel, batch, instance } from 'tensorjit';
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import { assertTensor, assertAllClose, values } from '../helpers';
@@ -142,6 +142,81 @@ describe('numerics rules: eager and compiled agree', () => {
 
   it('compiled NoopElimination is off: x - (-0) is +0 for x = -0', () => {
     math.precision(64, () => both((a) => math.sub(a, -0), [math.tensor(new Float64Array([-0, 1]), x)], '(xˢ=2)', 'float64', [0, 1]));
+  });
+});
+
+/** Eager, compiled and cached results of `f` with every -0 written as '-0' (assertTensor takes -0 === 0). */
+function withZeroSigns(f: (...a: any[]) => Tensor, args: unknown[]): string[][] {
+  const j = math.jitCompile(f);
+  const show = (t: Tensor) => values(t).map((v) => (Object.is(v, -0) ? '-0' : String(v)));
+  const out = [show(f(...args)), show(j(...args)), show(j(...args))];
+  j.forgetTraces();
+  return out;
+}
+
+describe('numerics rules: sorting, indexing, signed zeros (fuzzed primitives of the everyday math)', () => {
+  const i = (vals: number[], n = 'q') => math.tensor(Int32Array.from(vals), instance({ [n]: vals.length }), { dtype: 'int32' });
+
+  it('sort / argsort: NaN last, ties (also -0 and 0) stable; argmax / argmin: the first NaN wins', () => {
+    const v = math.tensor([NaN, 2, -0, 0, NaN, -Infinity, 2], x);
+    both((a) => math.sort(a, 'x'), [v], '(xˢ=7)', 'float32', [-Infinity, -0, 0, 2, 2, NaN, NaN]);
+    both((a) => math.argsort(a, 'x'), [v], '(xˢ=7)', 'int64', [5n, 2n, 3n, 1n, 6n, 0n, 4n]);
+    both((a) => math.argmax(a, 'x', null), [math.tensor([1, NaN, 3, NaN], x)], '()', 'int64', [1n]);
+    both((a) => math.argmin(a, 'x', null), [math.tensor([1, -2, NaN, -2], x)], '()', 'int64', [2n]);
+    both((a) => math.argmax(a, 'x', null), [math.tensor([1, 3, 3, -0], x)], '()', 'int64', [1n]);
+    both((a) => math.argmin(a, 'x', null), [math.tensor(new Float64Array([0, -0, 1]), x)], '()', 'int64', [0n]);
+  });
+
+  it('minimum / maximum / max / min / clip: a zero result is +0 (which zero a tie keeps is unspecified in onnxruntime)', () => {
+    const a = math.tensor([-0, 0, -0, 0, -0, 3], x), b = math.tensor([0, -0, -0, -0, 5, -0], x);
+    for (const f of [(p: Tensor, q: Tensor) => math.minimum(p, q), (p: Tensor, q: Tensor) => math.maximum(p, q)]) {
+      const [eager, compiled, cached] = withZeroSigns(f, [a, b]);
+      assert.deepStrictEqual(compiled, eager);
+      assert.deepStrictEqual(cached, eager);
+      assert.ok(!eager.includes('-0'), `no -0: ${eager}`);
+    }
+    assert.deepStrictEqual(withZeroSigns((p) => math.max(p, 'x'), [math.tensor([-0, -0, -1], x)]), [['0'], ['0'], ['0']]);
+    assert.deepStrictEqual(withZeroSigns((p) => math.min(p, 'x'), [math.tensor([0, -0, 1], x)]), [['0'], ['0'], ['0']]);
+    assert.deepStrictEqual(withZeroSigns((p) => math.clip(p, -0, 1), [math.tensor([-0, -3], x)]), [['0', '0'], ['0', '0'], ['0', '0']]);
+  });
+
+  it('scatter: a JS number value takes the weak-number dtype next to the base, traced or not', () => {
+    const base = math.tensor(Int32Array.of(1, 2, 3), x, { dtype: 'int32' });
+    both((b, idx) => math.scatter(b, idx, 7, { dims: 'x' }), [base, i([2])], '(xˢ=3)', 'int32', [1, 2, 7]);
+    both((b, idx, n) => math.scatter(b, idx, n, { dims: 'x' }), [base, i([0]), 7], '(xˢ=3)', 'int32', [7, 2, 3]);
+    both((b, idx, n) => math.scatter(b, idx, n, { dims: 'x' }), [base, i([0]), 2.5], '(xˢ=3)', 'float32', [2.5, 2, 3]);
+    both((b, idx) => math.scatter(b, idx, 2.5, { dims: 'x', mode: 'add' }), [base, i([1, 1])], '(xˢ=3)', 'float32', [1, 7, 3]);
+  });
+
+  it('scatter max / min: NaN wins (from the base or a value), zeros are +0; int32 mul wraps exactly', () => {
+    const base = math.tensor([NaN, 1, 0, -0], x);
+    both((b, idx, v) => math.scatter(b, idx, v, { dims: 'x', mode: 'max' }), [base, i([0, 1, 2, 3]), math.tensor([-2.5, NaN, -0, -0], instance({ q: 4 }))], '(xˢ=4)', 'float32', [NaN, NaN, 0, 0]);
+    both((b, idx, v) => math.scatter(b, idx, v, { dims: 'x', mode: 'min' }), [base, i([1, 1, 3]), math.tensor([5, -4, 0], instance({ q: 3 }))], '(xˢ=4)', 'float32', [NaN, -4, 0, 0]);
+    const [eager, compiled] = withZeroSigns((b, idx) => math.scatter(b, idx, -0, { dims: 'x', mode: 'min' }), [math.tensor([0, -0, 1], x), i([0, 1])]);
+    assert.deepStrictEqual([eager, compiled], [['0', '0', '1'], ['0', '0', '1']]);
+    both((b, idx) => math.scatter(b, idx, 16777217, { dims: 'x', mode: 'mul' }), [math.tensor(Int32Array.of(2147483647, 3), x, { dtype: 'int32' }), i([0])], '(xˢ=2)', 'int32', [Math.imul(2147483647, 16777217), 3]);
+  });
+
+  it('scatter with no indices (an empty index dim) is the base; compiled loads (was an ONNX Concat shape error)', () => {
+    both((b, idx) => math.scatter(b, idx, 5, { dims: 'x', mode: 'add' }), [math.tensor([1, 2], x), i([])], '(xˢ=2)', 'float32', [1, 2]);
+  });
+
+  it('gather / scatter indices out of range throw on both paths (negative ones beyond -n too); nothing read or written: no error', () => {
+    const v = math.tensor([1, 2], x);
+    for (const [f, idx] of [
+      [(a: Tensor, k: Tensor) => math.gather(a, k, 'x'), i([-3])],
+      [(a: Tensor, k: Tensor) => math.gather(a, k, 'x'), i([0, 2])],
+      [(a: Tensor, k: Tensor) => math.scatter(a, k, 1, { dims: 'x' }), i([-1])],
+    ] as const) {
+      assert.throws(() => f(v, idx), /out of range/, 'eager');
+      const j = math.jitCompile(f);
+      assert.throws(() => j(v, idx), /invalid ind/, 'compiled');
+      j.forgetTraces();
+    }
+    both((a, k) => math.gather(a, k, 'x'), [v, i([-2, -1])], '(qⁱ=2)', 'float32', [1, 2]);
+    // the base's other dim is empty: no value is written, so the index is not checked
+    const empty = math.zeros(spatial({ x: 2 }), batch({ b: 0 }));
+    both((a, k) => math.scatter(a, k, 1, { dims: 'x' }), [empty, i([5])], '(xˢ=2, bᵇ=0)', 'float32', []);
   });
 });
 

@@ -16,7 +16,7 @@ import { gatherNd, scatterNd, type ScatterMode } from '../ops/indexing';
 import { cumsum } from '../ops/scan';
 import {
   type TensorLike, add, sub, mul, div, where, less, greater, greaterEqual, logicalAnd, logicalOr, notEqual, cast, clip, sum,
-  any as anyAlong, all as allAlong, get, expand, packDims, unpackDim, renameDims, concat, transpose, maximum,
+  any as anyAlong, all as allAlong, get, expand, packDims, unpackDim, renameDims, concat, transpose, maximum, operandFor,
 } from '../operations';
 import { wrap } from '../create';
 import { argmax, argmin } from './sorting';
@@ -102,7 +102,8 @@ export function scatter(base: Tensor | Shape, indices: Tensor, values: TensorLik
   if (!mode) throw new RangeError(`${fn}: unknown mode '${String(modeName)}': use one of ${Object.keys(MODES).map((m) => `'${m}'`).join(', ')}`);
   const outside = options.outsideHandling ?? 'check';
   if (!['check', 'discard', 'clamp'].includes(outside)) throw new RangeError(`${fn}: unknown outsideHandling '${outside}': use 'check', 'discard' or 'clamp'`);
-  const vals = values instanceof Tensor ? values : wrap(values as number);
+  // a JS number (or traced one) next to a tensor base takes the dtype the weak-number rule gives it
+  const vals = base instanceof Shape ? (values instanceof Tensor ? values : wrap(values as number)) : operandFor(values, base);
   let b: Tensor = base instanceof Shape ? expand(wrap(options.default ?? 0, { dtype: vals.dtype === 'bool' ? 'bool' : isFloat(vals.dtype) ? vals.dtype : vals.dtype as DType }), base) : base;
   const names = indexedDims(b.shape, indices, options.dims, fn);
   for (const n of names) b.shape.dim(n);

@@ -286,9 +286,14 @@ export const mod = binary('mod', {
     return g.node('Where', [g.node('Greater', [g.node('Abs', [r]), zero]), moved, signedZero]);
   },
 });
-/** NaN wins (NumPy's minimum/maximum); int64 compares exactly (onnxruntime's int64 Min/Max are not exact beyond 2^53). */
+/**
+ * NaN wins (NumPy's minimum/maximum); int64 compares exactly (onnxruntime's int64 Min/Max are not
+ * exact beyond 2^53). A zero result is +0: which of -0 and 0 onnxruntime's Min/Max return differs
+ * between its vectorised body and tail, and `+ 0` (one node) makes every zero +0 on both paths.
+ */
 const lowerMinMax = (op: 'Min' | 'Max', cmp: 'Less' | 'Greater') => (g: Lowering, a: string, b: string, t: DType) =>
-  (t === 'int64' ? g.node('Where', [g.node(cmp, [a, b]), a, b]) : t === 'bool' ? g.node(op === 'Min' ? 'And' : 'Or', [a, b]) : g.node(op, [a, b]));
+  (t === 'int64' ? g.node('Where', [g.node(cmp, [a, b]), a, b]) : t === 'bool' ? g.node(op === 'Min' ? 'And' : 'Or', [a, b])
+    : isInt(t) ? g.node(op, [a, b]) : g.node('Add', [g.node(op, [a, b]), g.scalar(0, t)]));
 /**
  * minimum/maximum of two float tensors keep the wider float, as ΦML (NumPy) does; a JS number or an
  * int operand goes through the usual promotion (global precision for floats).
@@ -296,11 +301,11 @@ const lowerMinMax = (op: 'Min' | 'Max', cmp: 'Less' | 'Greater') => (g: Lowering
 const minMaxType = (a: Aval, b: Aval): DType =>
   isFloat(a.dtype) && isFloat(b.dtype) && !a._weak && !b._weak ? (a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32') : arithType(a, b);
 export const minimum = binary('minimum', {
-  dtype: minMaxType, fn: (a, b) => (a < b || Number.isNaN(a) ? a : b),
+  dtype: minMaxType, fn: (a, b) => (a < b || Number.isNaN(a) ? a : b) + 0,
   opts: { big: (a, b) => (a < b ? a : b) }, onnx: lowerMinMax('Min', 'Less'),
 });
 export const maximum = binary('maximum', {
-  dtype: minMaxType, fn: (a, b) => (a > b || Number.isNaN(a) ? a : b),
+  dtype: minMaxType, fn: (a, b) => (a > b || Number.isNaN(a) ? a : b) + 0,
   opts: { big: (a, b) => (a > b ? a : b) }, onnx: lowerMinMax('Max', 'Greater'),
 });
 export const greater = binary('greater', { dtype: boolOut, compute: orderType, fn: (a, b) => +(a > b), opts: { big: (a, b) => (a > b ? 1n : 0n) }, onnx: 'Greater' });

@@ -7,10 +7,14 @@
  *
  * Lowered to GatherND / ScatterND on a [shared, indexed, rest] layout: GatherND with batch_dims=1,
  * ScatterND with the shared position as a first index column. Out-of-range positions are an error
- * eagerly (RangeError) and in onnxruntime; library functions clamp, wrap or discard them before.
+ * eagerly (RangeError) and in onnxruntime wherever a value is read or written (not when the other
+ * dims are empty: nothing is read or written then, and the compiled graph holds no gather at all);
+ * library functions clamp, wrap or discard them before. Scatter 'max' / 'min' propagate NaN (like
+ * `maximum` / `minimum`): onnxruntime's ScatterND reductions drop it, so the lowering marks NaN
+ * positions with a second ScatterND; and their zeros are +0 (which zero a tie keeps differs).
  */
 import { Shape, broadcastShapes } from '../shape';
-import { allocate, commonType, type DType } from '../dtype';
+import { allocate, commonType, isFloat, type DType } from '../dtype';
 import { definePrimitive, type Aval, type Lowering, type OnnxValue } from './registry';
 import { castData, numbers, stridedOffsets } from '../eager/kernels';
 import { stridesOf } from '../format';
@@ -56,6 +60,16 @@ function toLayout(g: Lowering, v: OnnxValue, order: readonly string[], sizes: re
   return g.node('Reshape', [t, g.int64s(sizes)]);
 }
 
+/**
+ * The positions as int64 in `order`. GatherND / ScatterND take negative positions from the end; here
+ * they are out of range, as eagerly: a negative position p becomes p - nD, which onnxruntime rejects
+ * (its error shows it: for one indexed dim, the index as given).
+ */
+function positions(g: Lowering, index: OnnxValue, order: readonly string[], nD: number): string {
+  const p = g.cast(g.transpose(index, order), index.dtype, 'int64');
+  return g.node('Where', [g.node('Less', [p, g.scalar(0, 'int64')]), g.node('Sub', [p, g.scalar(nD, 'int64')]), p]);
+}
+
 /** values[index] over the indexed dims `dims` (flattened row-major); int64 index of any shape. */
 export const gatherNd = definePrimitive<GatherNdParams>({
   name: 'gatherNd',
@@ -75,6 +89,7 @@ export const gatherNd = definePrimitive<GatherNdParams>({
     const idx = numbers(index);
     const src = values._data as any;
     const res = allocate(out.dtype, out.shape.volume) as any;
+    if (L.nR === 0) return res; // nothing is read
     let k = 0;
     for (let s = 0; s < L.nS; s++) for (let i = 0; i < L.nI; i++) {
       const pos = position(idx[idxOff[s * L.nI + i]], L.nD, 'math.gather');
@@ -85,7 +100,7 @@ export const gatherNd = definePrimitive<GatherNdParams>({
   lower: (g, [values, index], p, out) => {
     const L = layout(values.shape, index.shape, p.dims, 'math.gather');
     const data = toLayout(g, values, [...L.shared, ...p.dims, ...L.rest], [L.nS, L.nD, L.nR]);
-    const idx = g.node('Reshape', [g.cast(g.transpose(index, [...L.shared, ...L.indexOnly]), index.dtype, 'int64'), g.int64s([L.nS, L.nI, 1])]);
+    const idx = g.node('Reshape', [positions(g, index, [...L.shared, ...L.indexOnly], L.nD), g.int64s([L.nS, L.nI, 1])]);
     const r = g.node('GatherND', [data, idx], { batch_dims: 1 });
     const order = [...L.shared, ...L.indexOnly, ...L.rest];
     const shaped = g.node('Reshape', [r, g.int64s(order.map((n) => out.shape.size(n)))]);
@@ -132,14 +147,16 @@ export const scatterNd = definePrimitive<ScatterNdParams>({
     const res = castData(base, out.dtype).slice() as any;
     const upd = castData(values as Tensor, out.dtype) as any;
     const idx = numbers(index);
-    const big = res instanceof BigInt64Array;
+    const big = res instanceof BigInt64Array, int32 = res instanceof Int32Array;
+    if (L.nR === 0) return res; // nothing is written
     const combine = (a: any, b: any): any => {
       switch (p.mode) {
         case 'update': return b;
         case 'add': return big ? BigInt.asIntN(64, (a as bigint) + (b as bigint)) : a + b;
-        case 'mul': return big ? BigInt.asIntN(64, (a as bigint) * (b as bigint)) : a * b;
-        case 'max': return b > a || (!big && Number.isNaN(b)) ? b : a;
-        case 'min': return b < a || (!big && Number.isNaN(b)) ? b : a;
+        case 'mul': return big ? BigInt.asIntN(64, (a as bigint) * (b as bigint)) : int32 ? Math.imul(a, b) : a * b;
+        // NaN wins, from the base or from a value
+        case 'max': return !big && (Number.isNaN(a) || Number.isNaN(b)) ? NaN : b > a ? b : a;
+        case 'min': return !big && (Number.isNaN(a) || Number.isNaN(b)) ? NaN : b < a ? b : a;
       }
     };
     for (let s = 0; s < L.nS; s++) for (let i = 0; i < L.nI; i++) {
@@ -150,22 +167,32 @@ export const scatterNd = definePrimitive<ScatterNdParams>({
       }
     }
     if (out.dtype === 'bool') for (let j = 0; j < res.length; j++) res[j] = res[j] ? 1 : 0;
+    // max / min: a zero is +0 (as for maximum / minimum)
+    if ((p.mode === 'max' || p.mode === 'min') && isFloat(out.dtype)) for (let j = 0; j < res.length; j++) res[j] += 0;
     return res;
   },
   lower: (g, [base, index, values], p, out) => {
     const L = scatterLayout(base.shape, index.shape, values.shape, p.dims);
     const t = out.dtype;
+    // nothing is written (no indices, or empty other dims): the base (ScatterND would get empty index shapes)
+    if (L.nS * L.nI * L.nR === 0) return g.cast(base.name, base.dtype, t);
     // onnxruntime's ScatterND has no bool kernel with reductions: compute bool as int32 (max = or, min = and)
     const ct: DType = t === 'bool' ? 'int32' : t;
     const data = toLayout(g, { name: g.cast(base.name, base.dtype, ct), shape: base.shape, dtype: ct }, [...L.shared, ...p.dims, ...L.rest], [L.nS, L.nD, L.nR]);
-    const flat = g.node('Reshape', [g.cast(g.transpose(index, [...L.shared, ...L.indexOnly]), index.dtype, 'int64'), g.int64s([L.nS, L.nI, 1])]);
+    const flat = g.node('Reshape', [positions(g, index, [...L.shared, ...L.indexOnly], L.nD), g.int64s([L.nS, L.nI, 1])]);
     const sharedPos = g.node('Expand', [g.node('Reshape', [g.int64s(Array.from({ length: L.nS }, (_, i) => i)), g.int64s([L.nS, 1, 1])]), g.int64s([L.nS, L.nI, 1])]);
     const idx = g.node('Concat', [sharedPos, flat], { axis: 2 });
     const full = base.shape.and(index.shape.only(L.indexOnly)).only([...L.shared, ...L.indexOnly, ...L.rest]);
     let upd = g.align(values, full);
     upd = g.node('Expand', [upd, g.int64s(full.sizes as number[])]);
     upd = g.node('Reshape', [g.cast(upd, values.dtype, ct), g.int64s([L.nS, L.nI, L.nR])]);
-    const r = g.node('ScatterND', [data, idx, upd], { reduction: REDUCTION[p.mode] });
+    let r = g.node('ScatterND', [data, idx, upd], { reduction: REDUCTION[p.mode] });
+    if ((p.mode === 'max' || p.mode === 'min') && (ct === 'float32' || ct === 'float64')) {
+      // NaN wins: a position is NaN where the base is or a NaN value is written to it
+      const nanOf = (v: string) => g.cast(g.node('IsNaN', [v]), 'bool', 'int32');
+      const nan = g.node('ScatterND', [nanOf(data), idx, nanOf(upd)], { reduction: 'max' });
+      r = g.node('Add', [g.node('Where', [g.cast(nan, 'int32', 'bool'), g.scalar(NaN, ct), r]), g.scalar(0, ct)]);
+    }
     const order = [...L.shared, ...p.dims, ...L.rest];
     const shaped = g.node('Reshape', [r, g.int64s(order.map((n) => base.shape.size(n)))]);
     return g.cast(g.transpose({ name: shaped, shape: base.shape.only(order), dtype: ct }, out.shape.names), ct, t);

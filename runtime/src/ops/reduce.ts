@@ -88,7 +88,10 @@ function lowerSumLike(op: 'ReduceSum' | 'ReduceProd', int: typeof lowerIntSum) {
   };
 }
 
-/** max / min propagate NaN (NumPy, ΦML); onnxruntime's ReduceMax / ReduceMin skip it. */
+/**
+ * max / min propagate NaN (NumPy, ΦML); onnxruntime's ReduceMax / ReduceMin skip it. A zero result is
+ * +0 (as for `minimum` / `maximum`: which zero onnxruntime returns for a lane of -0 and 0 varies).
+ */
 function lowerMaxMin(op: 'ReduceMax' | 'ReduceMin') {
   return (g: Lowering, x: OnnxValue, p: ReduceParams, out: DType): string => {
     // onnxruntime's int64 ReduceMax / ReduceMin are wrong beyond 32 bits: a tree of exact compares
@@ -97,7 +100,7 @@ function lowerMaxMin(op: 'ReduceMax' | 'ReduceMin') {
     const r = reduceOp(op, inT)(g, x, p, out);
     if (!isFloat(x.dtype)) return r;
     const nan = reduceOp('ReduceMax', 'bool')(g, { name: g.node('IsNaN', [x.name]), shape: x.shape, dtype: 'bool' }, p, 'bool');
-    return g.node('Where', [nan, g.scalar(NaN, out), r]);
+    return g.node('Add', [g.node('Where', [nan, g.scalar(NaN, out), r]), g.scalar(0, out)]);
   };
 }
 
@@ -129,12 +132,12 @@ export const mean = reduction('mean', {
 /** Over an empty dim max and min give 0 (ΦML's rule), for every dtype. */
 export const max = reduction('max', {
   dtype: (d) => d,
-  reducer: { init: -Infinity, step: nanMax, empty: 0, big: { init: -(2n ** 63n), step: (a, x) => (x > a ? x : a) } },
+  reducer: { init: -Infinity, step: nanMax, finish: (a) => a + 0, empty: 0, big: { init: -(2n ** 63n), step: (a, x) => (x > a ? x : a) } },
   lower: lowerMaxMin('ReduceMax'),
 });
 export const min = reduction('min', {
   dtype: (d) => d,
-  reducer: { init: Infinity, step: nanMin, empty: 0, big: { init: 2n ** 63n - 1n, step: (a, x) => (x < a ? x : a) } },
+  reducer: { init: Infinity, step: nanMin, finish: (a) => a + 0, empty: 0, big: { init: 2n ** 63n - 1n, step: (a, x) => (x < a ? x : a) } },
   lower: lowerMaxMin('ReduceMin'),
 });
 /** True where any element along the dims is nonzero (NaN counts as true); false over an empty dim. */

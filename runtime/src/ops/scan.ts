@@ -5,11 +5,12 @@
  * composites in library/sorting.ts.
  *
  * Ties: sort and argsort keep equal values in their original order (a stable sort), as
- * onnxruntime's TopK does; argmax / argmin give the first extreme position. NaN sorts last and is
- * the extreme of argmax / argmin (NumPy's rules); inside compiled functions NaN ordering follows
- * onnxruntime, which does not specify it (docs/tensors.md).
+ * onnxruntime's TopK does; -0 and 0 are equal. argmax / argmin give the first extreme position.
+ * NaN sorts last and is the extreme of argmax / argmin (NumPy's rules), on both paths: onnxruntime
+ * leaves NaN ordering unspecified, so the lowering sorts NaN as +inf and then, stably, by "is NaN",
+ * and takes the first NaN's position for argmax / argmin where a lane holds one.
  */
-import { type DType, allocate, type TypedArray } from '../dtype';
+import { type DType, allocate, isFloat, type TypedArray } from '../dtype';
 import { definePrimitive, type Lowering, type OnnxValue } from './registry';
 import { numbers } from '../eager/kernels';
 import type { Tensor } from '../tensor';
@@ -91,9 +92,22 @@ function sortedLanes(x: Tensor, dim: string, write: (dst: number, src: number, r
   }
 }
 
+/** [sorted values, int64 positions] of a stable ascending sort along `dim` (NaN last). */
 function topK(g: Lowering, x: OnnxValue, dim: string): string[] {
   const v = g.cast(x.name, x.dtype, orderType(x.dtype));
-  return g.nodeMulti('TopK', [v, g.int64s([x.shape.size(dim)])], 2, { axis: axisOf(x, dim), largest: 0, sorted: 1 });
+  const axis = axisOf(x, dim);
+  const k = g.int64s([x.shape.size(dim)]);
+  const sortBy = (key: string) => g.nodeMulti('TopK', [key, k], 2, { axis, largest: 0, sorted: 1 })[1];
+  if (!isFloat(x.dtype)) {
+    const [values, idx] = g.nodeMulti('TopK', [v, k], 2, { axis, largest: 0, sorted: 1 });
+    return [values, idx];
+  }
+  // NaN as +inf (ties keep their order), then a stable sort by "is NaN" moves the NaN behind +inf
+  const nan = g.node('IsNaN', [v]);
+  const first = sortBy(g.node('Where', [nan, g.scalar(Infinity, x.dtype), v]));
+  const second = sortBy(g.node('GatherElements', [g.cast(nan, 'bool', 'int32'), first], { axis }));
+  const idx = g.node('GatherElements', [first, second], { axis });
+  return [g.node('GatherElements', [v, idx], { axis }), idx];
 }
 
 /** Values sorted ascending along a dim (stable). */
@@ -152,7 +166,16 @@ function extremeIndex(name: 'argmax' | 'argmin', better: (a: number, b: number) 
       }
       return res;
     },
-    lower: (g, [x], p) => g.node(onnx, [g.cast(x.name, x.dtype, orderType(x.dtype))], { axis: axisOf(x, p.dim), keepdims: 0, select_last_index: 0 }),
+    lower: (g, [x], p) => {
+      const attrs = { axis: axisOf(x, p.dim), keepdims: 0, select_last_index: 0 };
+      const r = g.node(onnx, [g.cast(x.name, x.dtype, orderType(x.dtype))], attrs);
+      if (!isFloat(x.dtype)) return r;
+      // NaN is the extreme: the first NaN's position where the lane holds one
+      const nan = g.cast(g.node('IsNaN', [x.name]), 'bool', 'int32');
+      const firstNan = g.node('ArgMax', [nan], attrs);
+      const hasNan = g.node('Greater', [g.node('ReduceMax', [nan, g.int64s([attrs.axis])], { keepdims: 0 }), g.scalar(0, 'int32')]);
+      return g.node('Where', [hasNan, firstNan, r]);
+    },
   });
 }
 

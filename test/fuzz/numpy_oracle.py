@@ -7,6 +7,7 @@ over named axes (broadcast by name, as tensorjit does) and writes {compared, ski
 disagreements} as JSON. Ops it does not model are skipped (counted).
 """
 import json
+import math
 import sys
 import warnings
 
@@ -109,6 +110,39 @@ UNARY = {
     'logicalNot': (lambda d: 'bool', lambda x: np.logical_not(x)), 'isNan': (lambda d: 'bool', np.isnan),
     'isFinite': (lambda d: 'bool', np.isfinite),
 }
+def via_float32(fn):
+    """onnxruntime has float32 kernels only: tensorjit computes these in float32 for float64 too."""
+    return lambda x: fn(x.astype(np.float32))
+
+
+def log_via_float64(fn):
+    return lambda x: fn(x.astype(np.float64))
+
+
+erf = np.vectorize(math.erf, otypes=[np.float64])
+
+UNARY.update({
+    'erf': (floatof, via_float32(lambda x: erf(x.astype(np.float64)).astype(np.float32))),
+    'log2': (floatof, log_via_float64(np.log2)), 'log10': (floatof, log_via_float64(np.log10)),
+    'arcsin': (floatof, via_float32(np.arcsin)), 'arccos': (floatof, via_float32(np.arccos)),
+    'arctan': (floatof, via_float32(np.arctan)), 'sinh': (floatof, via_float32(np.sinh)),
+    'cosh': (floatof, via_float32(np.cosh)), 'arcsinh': (floatof, via_float32(np.arcsinh)),
+    'arccosh': (floatof, via_float32(np.arccosh)), 'arctanh': (floatof, via_float32(np.arctanh)),
+})
+
+
+SPECIAL = {'erf', 'log2', 'log10', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'arcsinh', 'arccosh', 'arctanh', 'arctan2'}
+
+
+def arctan2(y, x):
+    """tensorjit's rule (ops/special.ts): atan(y / x) moved by ±π where x < 0 (+π for y >= 0, -0
+    included), 0 at the origin, NaN where both are infinite."""
+    y, x = y.astype(np.float32), x.astype(np.float32)
+    r = np.arctan(y / x)
+    moved = np.where(x < 0, np.where(y >= 0, r + np.float32(np.pi), r - np.float32(np.pi)), r)
+    return np.where((y == 0) & (x == 0), np.float32(0), moved)
+
+
 BINARY = {
     'add': np.add, 'sub': np.subtract, 'mul': np.multiply, 'div': np.true_divide, 'pow': np.power, 'mod': np.mod,
     'minimum': np.minimum, 'maximum': np.maximum,
@@ -118,11 +152,31 @@ COMPARE = {'greater': np.greater, 'less': np.less, 'greaterEqual': np.greater_eq
 LOGIC = {'logicalAnd': np.logical_and, 'logicalOr': np.logical_or, 'logicalXor': np.logical_xor}
 REDUCE = {'sum', 'prod', 'mean', 'max', 'min', 'any', 'all'}
 EXACT = {'neg', 'abs', 'sign', 'floor', 'ceil', 'round', 'logicalNot', 'isNan', 'isFinite', 'add', 'sub', 'mul', 'div',
-         'mod', 'minimum', 'maximum', 'cast', 'where', 'max', 'min', 'any', 'all'} | set(COMPARE) | set(LOGIC)
-ANY_ZERO = {'minimum', 'maximum', 'max', 'min', 'where'}
+         'mod', 'minimum', 'maximum', 'cast', 'where', 'max', 'min', 'any', 'all', 'sort', 'argsort', 'argmax',
+         'argmin'} | set(COMPARE) | set(LOGIC)
+# a zero result is +0 (docs/api.md "Numerics"), where NumPy keeps either operand's zero
+PLUS_ZERO = {'minimum', 'maximum', 'max', 'min', 'where'}
+
+
+def packed(names, x, dims):
+    """x with `dims` packed into one last axis (row-major in the order given): (kept names, array)."""
+    keep = [nm for nm in names if nm not in dims]
+    arr = np.transpose(x, [names.index(nm) for nm in keep + dims]) if names else x
+    return keep, arr.reshape([x.shape[names.index(nm)] for nm in keep] + [int(np.prod([x.shape[names.index(nm)] for nm in dims]))])
+
+
+def unpacked(keep, arr, names, x, dims):
+    return keep + dims, arr.reshape([x.shape[names.index(nm)] for nm in keep + dims])
 
 
 def compute(rec, n):
+    r = compute_op(rec, n)
+    if r is not None and rec['op'] in PLUS_ZERO and r[1].dtype.kind == 'f':
+        r = (r[0], r[1] + r[1].dtype.type(0))
+    return r
+
+
+def compute_op(rec, n):
     op, p = rec['op'], rec.get('params') or {}
     ins = operands(rec['args'], n)
     if op in UNARY:
@@ -156,6 +210,44 @@ def compute(rec, n):
         if op in BINARY:
             return names, BINARY[op](x, y).astype(DT[t])
         return names, (COMPARE.get(op) or LOGIC.get(op))(x, y)
+    if op == 'arctan2':
+        # a JS number becomes the float dtype of the other operand (math.arctan2 is a float function)
+        ts = [tensor(a) if 'names' in a else None for a in rec['args']]
+        other = next((t[1] for t in ts if t is not None), 'float32')
+        a, b = [t if t is not None else number_tensor(to_value(x['num']) if 'num' in x else int(x['big']) if 'big' in x else to_value(n), floatof(other))
+                for t, x in zip(ts, rec['args'])]
+        t = floatof(promote(a[1], b[1]))
+        names, (y, x) = align([a, b])
+        return names, arctan2(y, x).astype(DT[t])
+    if op == 'cumsum':
+        names, dt, x = ins[0]
+        dims = p['dims']
+        t = arith(dt)
+        keep, arr = packed(names, x.astype(DT[t]), dims)
+        c = np.cumsum(arr, axis=-1, dtype=DT[t])
+        if p['includeZero']:
+            c = np.concatenate([np.zeros(c.shape[:-1] + (1,), dtype=DT[t]), c], axis=-1)
+        if not p['includeSum']:
+            c = c[..., :-1]
+        if len(dims) == 1:
+            return keep + dims, c
+        return unpacked(keep, c, names, x, dims)
+    if op in ('sort', 'argsort'):
+        names, dt, x = ins[0]
+        dims = p.get('dims') or ([p['dim']] if 'dim' in p else [nm for nm, k in zip(names, rec['args'][0]['kinds']) if k != 'batch'])
+        keep, arr = packed(names, x, dims)
+        if op == 'argsort':
+            return keep + dims, np.argsort(arr, axis=-1, kind='stable').astype(np.int64)
+        return unpacked(keep, np.sort(arr, axis=-1, kind='stable'), names, x, dims)
+    if op in ('argmax', 'argmin'):
+        names, dt, x = ins[0]
+        dims = p['dims']
+        keep, arr = packed(names, x, dims)
+        flat = (np.argmax if op == 'argmax' else np.argmin)(arr, axis=-1).astype(np.int64)
+        if p['plain']:
+            return keep, flat
+        sizes = [x.shape[names.index(nm)] for nm in dims]
+        return keep + ['index'], np.stack(np.unravel_index(flat, sizes), axis=-1).astype(np.int64)
     if op == 'where':
         # numbers adopt the other branch's dtype (not the condition's)
         c = tensor(rec['args'][0]) if 'names' in rec['args'][0] else operands(rec['args'][:1], n)[0]
@@ -206,8 +298,7 @@ def compare(rec, got):
     if dt in ('float32', 'float64'):
         same = (a == e) | (np.isnan(a) & np.isnan(e))
         if op in EXACT:
-            if op not in ANY_ZERO:
-                same &= (np.signbit(a) == np.signbit(e)) | np.isnan(a)
+            same &= (np.signbit(a) == np.signbit(e)) | np.isnan(a)
             bad = ~same
         else:
             eps = np.finfo(exp.dtype).eps
@@ -215,6 +306,10 @@ def compare(rec, got):
                          for t in [tensor(x) for x in rec['args'] if 'names' in x]] + [1.0])
             count = max([tensor(x)[2].size for x in rec['args'] if 'names' in x] + [1])
             tol = 64 * eps * np.abs(e) + 16 * eps * count * scale
+            if op in SPECIAL:
+                # the same float32 (log2 / log10: float64) inputs: a few ulp of the result, in float32 for float32 kernels
+                eps32 = np.finfo(np.float32).eps
+                tol = 64 * eps32 * (np.abs(e) + 1) if op not in ('log2', 'log10') else 64 * eps * (np.abs(e) + 1)
             if op == 'pow' or op == 'prod':
                 tol = 64 * eps * np.abs(e) * count + 1e-300
             bad = ~(same | (np.abs(a - e) <= tol))

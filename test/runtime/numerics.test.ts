@@ -199,6 +199,8 @@ describe('numerics rules: sorting, indexing, signed zeros (fuzzed primitives of 
 
   it('scatter with no indices (an empty index dim) is the base; compiled loads (was an ONNX Concat shape error)', () => {
     both((b, idx) => math.scatter(b, idx, 5, { dims: 'x', mode: 'add' }), [math.tensor([1, 2], x), i([])], '(xˢ=2)', 'float32', [1, 2]);
+    // max / min zeros are +0 also where nothing is written (fuzz seed 101)
+    assert.deepStrictEqual(withZeroSigns((b, idx) => math.scatter(b, idx, 5, { dims: 'x', mode: 'min' }), [math.tensor([-0, 2], x), i([])]), [['0', '2'], ['0', '2'], ['0', '2']]);
   });
 
   it('gather / scatter indices out of range throw on both paths (negative ones beyond -n too); nothing read or written: no error', () => {

@@ -175,7 +175,10 @@ export const scatterNd = definePrimitive<ScatterNdParams>({
     const L = scatterLayout(base.shape, index.shape, values.shape, p.dims);
     const t = out.dtype;
     // nothing is written (no indices, or empty other dims): the base (ScatterND would get empty index shapes)
-    if (L.nS * L.nI * L.nR === 0) return g.cast(base.name, base.dtype, t);
+    if (L.nS * L.nI * L.nR === 0) {
+      const b = g.cast(base.name, base.dtype, t);
+      return (p.mode === 'max' || p.mode === 'min') && isFloat(t) ? g.node('Add', [b, g.scalar(0, t)]) : b;
+    }
     // onnxruntime's ScatterND has no bool kernel with reductions: compute bool as int32 (max = or, min = and)
     const ct: DType = t === 'bool' ? 'int32' : t;
     const data = toLayout(g, { name: g.cast(base.name, base.dtype, ct), shape: base.shape, dtype: ct }, [...L.shared, ...p.dims, ...L.rest], [L.nS, L.nD, L.nR]);

@@ -18,6 +18,9 @@ np.seterr(all='ignore')
 
 DT = {'float32': np.float32, 'float64': np.float64, 'int32': np.int32, 'int64': np.int64, 'bool': np.bool_}
 WIDTH = {'bool': 0, 'int32': 1, 'int64': 2, 'float32': 3, 'float64': 3}
+# the global float precision of the record being computed (math.precision): what mixed floats,
+# int → float results and lone JS numbers become
+FLOAT = ['float32']
 
 
 def to_value(x):
@@ -41,7 +44,7 @@ def promote(a, b):
     if a == b:
         return 'int32' if a == 'bool' else a
     if a in ('float32', 'float64') or b in ('float32', 'float64'):
-        return 'float32'
+        return FLOAT[0]
     return 'int64' if max(WIDTH[a], WIDTH[b]) == 2 else 'int32'
 
 
@@ -51,7 +54,7 @@ def weak(value, other):
         return other
     if other is not None and float(value).is_integer() and -2**63 <= value < 2**63 and not (value == 0 and np.signbit(value)):
         return 'int32' if other == 'bool' else other
-    return 'float32'
+    return 'float32' if other is not None else FLOAT[0]
 
 
 def number_tensor(value, dtype):
@@ -99,7 +102,15 @@ def arith(d):
 
 
 def floatof(d):
-    return d if d in ('float32', 'float64') else 'float32'
+    return d if d in ('float32', 'float64') else FLOAT[0]
+
+
+def result_float(rec, t):
+    """The compute dtype of a float result: the recorded result dtype (operands are converted to it
+    first, on both tensorjit paths; which float it is follows the precision rules, checked eager vs
+    compiled)."""
+    out = rec['out']['dtype']
+    return out if out in ('float32', 'float64') and t in ('float32', 'float64') else t
 
 
 UNARY = {
@@ -182,13 +193,13 @@ def compute_op(rec, n):
     if op in UNARY:
         (names, dt, x) = ins[0]
         rdt, fn = UNARY[op]
-        t = rdt(dt)
+        t = result_float(rec, rdt(dt))
         xin = x.astype(DT[t]) if t != 'bool' else x
         if op in ('isNan', 'isFinite') and dt not in ('float32', 'float64'):
             return names, np.full(x.shape, op == 'isFinite')
         if op in ('floor', 'ceil', 'round') and t in ('int32', 'int64'):
             return names, xin
-        return names, fn(xin).astype(DT[rdt(dt)])
+        return names, fn(xin).astype(DT[t])
     if op == 'cast':
         names, _dt, x = ins[0]
         return names, x.astype(DT[p['dtype']])
@@ -197,6 +208,7 @@ def compute_op(rec, n):
         t = promote(a[1], b[1])
         if op == 'div':
             t = floatof(t)
+        t = result_float(rec, t)
         if op in COMPARE:
             t = a[1] if a[1] == b[1] else promote(a[1], b[1])
         if op in LOGIC:
@@ -216,7 +228,7 @@ def compute_op(rec, n):
         other = next((t[1] for t in ts if t is not None), 'float32')
         a, b = [t if t is not None else number_tensor(to_value(x['num']) if 'num' in x else int(x['big']) if 'big' in x else to_value(n), floatof(other))
                 for t, x in zip(ts, rec['args'])]
-        t = floatof(promote(a[1], b[1]))
+        t = result_float(rec, floatof(promote(a[1], b[1])))
         names, (y, x) = align([a, b])
         return names, arctan2(y, x).astype(DT[t])
     if op == 'cumsum':
@@ -252,7 +264,7 @@ def compute_op(rec, n):
         # numbers adopt the other branch's dtype (not the condition's)
         c = tensor(rec['args'][0]) if 'names' in rec['args'][0] else operands(rec['args'][:1], n)[0]
         a, b = operands(rec['args'][1:], n)
-        t = a[1] if a[1] == b[1] else promote(a[1], b[1])
+        t = result_float(rec, a[1] if a[1] == b[1] else promote(a[1], b[1]))
         names, (cc, x, y) = align([c, a, b])
         return names, np.where(cc != 0, x.astype(DT[t]), y.astype(DT[t]))
     if op in REDUCE:
@@ -264,7 +276,7 @@ def compute_op(rec, n):
         keep = [nm for nm in names if nm not in dims]
         empty = any(x.shape[a] == 0 for a in axes)
         if op in ('sum', 'prod'):
-            t = arith(dt)
+            t = rec['out']['dtype']  # int32 sums are int64 (ΦML), floats follow the precision
             acc = np.float64 if t in ('float32', 'float64') else DT[t]
             r = (np.sum if op == 'sum' else np.prod)(x.astype(acc), axis=axes).astype(DT[t])
         elif op == 'mean':
@@ -329,6 +341,7 @@ def main():
     compared = skipped = 0
     bad = []
     for rec in batch:
+        FLOAT[0] = 'float64' if rec.get('precision') == 64 else 'float32'
         try:
             got = compute(rec, rec.get('n'))
         except Exception as ex:  # an op this oracle cannot model with these operands

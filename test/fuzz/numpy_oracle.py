@@ -36,11 +36,15 @@ def tensor(t):
     return list(t['names']), dt, data.reshape(t['sizes'])
 
 
+# the global float precision of the record's program (ΦML's rule: float results have it)
+PREC = {'float': 'float32'}
+
+
 def promote(a, b):
+    if a in ('float32', 'float64') or b in ('float32', 'float64'):
+        return PREC['float']
     if a == b:
         return 'int32' if a == 'bool' else a
-    if a in ('float32', 'float64') or b in ('float32', 'float64'):
-        return 'float32'
     return 'int64' if max(WIDTH[a], WIDTH[b]) == 2 else 'int32'
 
 
@@ -98,14 +102,22 @@ def arith(d):
 
 
 def floatof(d):
-    return d if d in ('float32', 'float64') else 'float32'
+    return d if d in ('float32', 'float64') else PREC['float']
+
+
+def precision_float(d):
+    return PREC['float']
+
+
+def round_like(d):
+    return PREC['float'] if d in ('float32', 'float64') else arith(d)
 
 
 UNARY = {
-    'neg': (arith, np.negative), 'abs': (arith, np.abs), 'sign': (arith, np.sign), 'sqrt': (floatof, np.sqrt),
-    'exp': (floatof, np.exp), 'log': (floatof, np.log), 'sin': (floatof, np.sin), 'cos': (floatof, np.cos),
-    'tan': (floatof, np.tan), 'tanh': (floatof, np.tanh), 'floor': (arith, np.floor), 'ceil': (arith, np.ceil),
-    'round': (arith, np.round), 'sigmoid': (floatof, lambda x: np.where(x >= 0, 1 / (1 + np.exp(-np.abs(x))), np.exp(-np.abs(x)) / (1 + np.exp(-np.abs(x))))),
+    'neg': (arith, np.negative), 'abs': (arith, np.abs), 'sign': (round_like, np.sign), 'sqrt': (precision_float, np.sqrt),
+    'exp': (precision_float, np.exp), 'log': (precision_float, np.log), 'sin': (precision_float, np.sin), 'cos': (precision_float, np.cos),
+    'tan': (precision_float, np.tan), 'tanh': (precision_float, np.tanh), 'floor': (round_like, np.floor), 'ceil': (round_like, np.ceil),
+    'round': (round_like, np.round), 'sigmoid': (precision_float, lambda x: np.where(x >= 0, 1 / (1 + np.exp(-np.abs(x))), np.exp(-np.abs(x)) / (1 + np.exp(-np.abs(x))))),
     'logicalNot': (lambda d: 'bool', lambda x: np.logical_not(x)), 'isNan': (lambda d: 'bool', np.isnan),
     'isFinite': (lambda d: 'bool', np.isfinite),
 }
@@ -147,6 +159,9 @@ def compute(rec, n):
             t = a[1] if a[1] == b[1] else promote(a[1], b[1])
         if op in LOGIC:
             t = 'bool'
+        if op in ('minimum', 'maximum') and a[1] in ('float32', 'float64') and b[1] in ('float32', 'float64'):
+            # two floats keep the wider one (NumPy; a JS number, literal or traced, takes the tensor's float dtype)
+            t = 'float64' if 'float64' in (a[1], b[1]) else 'float32'
         names, (x, y) = align([a, b])
         x, y = x.astype(DT[t]), y.astype(DT[t])
         if op == 'pow' and t in ('int32', 'int64') and np.any(y < 0):
@@ -161,6 +176,8 @@ def compute(rec, n):
         c = tensor(rec['args'][0]) if 'names' in rec['args'][0] else operands(rec['args'][:1], n)[0]
         a, b = operands(rec['args'][1:], n)
         t = a[1] if a[1] == b[1] else promote(a[1], b[1])
+        if t in ('float32', 'float64'):
+            t = PREC['float']  # where's float result has the global precision
         names, (cc, x, y) = align([c, a, b])
         return names, np.where(cc != 0, x.astype(DT[t]), y.astype(DT[t]))
     if op in REDUCE:
@@ -172,7 +189,7 @@ def compute(rec, n):
         keep = [nm for nm in names if nm not in dims]
         empty = any(x.shape[a] == 0 for a in axes)
         if op in ('sum', 'prod'):
-            t = arith(dt)
+            t = 'int64' if dt in ('bool', 'int32') else dt  # NumPy's (ΦML's) int sums
             acc = np.float64 if t in ('float32', 'float64') else DT[t]
             r = (np.sum if op == 'sum' else np.prod)(x.astype(acc), axis=axes).astype(DT[t])
         elif op == 'mean':
@@ -234,6 +251,7 @@ def main():
     compared = skipped = 0
     bad = []
     for rec in batch:
+        PREC['float'] = 'float64' if rec.get('precision') == 64 else 'float32'
         try:
             got = compute(rec, rec.get('n'))
         except Exception as ex:  # an op this oracle cannot model with these operands

@@ -172,6 +172,16 @@ function twiddles(n: number, inverse: boolean): { cos: Float64Array; sin: Float6
   return { cos, sin };
 }
 
+/**
+ * The rounding error of a float64 DFT sum over n terms of total magnitude `mass` (n·2^-50·mass).
+ * Results below it are rounding residues of an exact zero (the imaginary part of the transform
+ * of real data, of ifft(fft(x)) …) and become 0, as NumPy's FFT gives them; the bound is far below
+ * float32's resolution of the result, so no representable value is touched. Strictly below:
+ * with an infinite input every output is ±inf or NaN and stays so.
+ */
+function noiseBound(n: number, mass: number): number { return n * 2 ** -50 * mass; }
+const clean = (v: number, bound: number) => (Math.abs(v) < bound ? 0 : v);
+
 /** 1-D DFTs along one dim of interleaved data, in float64, rounded once to float32. */
 function dftAlong(data: Float32Array, shape: Shape, dim: string, inverse: boolean): Float32Array {
   const axis = shape.indexOf(dim);
@@ -184,6 +194,9 @@ function dftAlong(data: Float32Array, shape: Shape, dim: string, inverse: boolea
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
+      let mass = 0;
+      for (let j = 0; j < n; j++) mass += Math.abs(data[2 * (base + j * inner)]) + Math.abs(data[2 * (base + j * inner) + 1]);
+      const bound = noiseBound(n, mass);
       for (let k = 0; k < n; k++) {
         // four real sums, as the compiled graph's matrix products
         let rc = 0, is = 0, rs = 0, ic = 0;
@@ -193,7 +206,7 @@ function dftAlong(data: Float32Array, shape: Shape, dim: string, inverse: boolea
           const xr = data[p], xi = data[p + 1];
           rc += xr * cos[t]; is += xi * sin[t]; rs += xr * sin[t]; ic += xi * cos[t];
         }
-        const re = rc - is, im = rs + ic;
+        const re = clean(rc - is, bound), im = clean(rs + ic, bound);
         const q = 2 * (base + k * inner);
         out[q] = inverse ? re / n : re;
         out[q + 1] = inverse ? im / n : im;
@@ -225,8 +238,12 @@ function matrixDft(g: Lowering, v: string, rank: number, axis: number, n: number
   const toLast = (t: string) => (moved ? g.node('Transpose', [t], { perm }) : t);
   const back = (t: string) => (moved ? g.node('Transpose', [t], { perm: perm.map((_, i) => perm.indexOf(i)) }) : t);
   const [re, im] = complexParts(g, v).map(toLast);
-  let yr = g.node('Sub', [g.node('MatMul', [re, C]), g.node('MatMul', [im, S])]);
-  let yi = g.node('Add', [g.node('MatMul', [re, S]), g.node('MatMul', [im, C])]);
+  // the same residue cleaning as the eager kernel (noiseBound)
+  const mass = g.node('ReduceSum', [g.node('Add', [g.node('Abs', [re]), g.node('Abs', [im])]), g.int64s([rank - 1])], { keepdims: 1 });
+  const bound = g.node('Mul', [mass, g.scalar(n * 2 ** -50, 'float64')]);
+  const clean = (y: string) => g.node('Where', [g.node('Less', [g.node('Abs', [y]), bound]), g.scalar(0, 'float64'), y]);
+  let yr = clean(g.node('Sub', [g.node('MatMul', [re, C]), g.node('MatMul', [im, S])]));
+  let yi = clean(g.node('Add', [g.node('MatMul', [re, S]), g.node('MatMul', [im, C])]));
   if (inverse) { yr = g.node('Div', [yr, g.scalar(n, 'float64')]); yi = g.node('Div', [yi, g.scalar(n, 'float64')]); }
   return complexJoin(g, back(yr), back(yi));
 }

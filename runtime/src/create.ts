@@ -190,6 +190,7 @@ function checkRange(values: ArrayLike<unknown>, dtype: DType, fn: string, what =
 }
 
 function valuesTo(values: unknown[], kind: Kind, dtype: DType, fn: string): TypedArray {
+  if (dtype === 'complex64') return convertData(valuesTo(values, kind, 'float32', fn), 'float32', 'complex64'); // real data, imaginary part 0
   const n = values.length;
   checkRange(values, dtype, fn);
   if (dtype === 'int64') {
@@ -220,6 +221,7 @@ function filled(args: (Shape | DTypeOption)[], value: number, fn: string): Tenso
   const data = allocate(dtype, shape.volume);
   if (value !== 0) {
     if (data instanceof BigInt64Array) data.fill(BigInt(value));
+    else if (dtype === 'complex64') for (let i = 0; i < data.length; i += 2) data[i] = value; // real parts only
     else data.fill(value);
   }
   return traced(Tensor._concrete(shape, dtype, data), `${fn}(...)`);
@@ -244,6 +246,7 @@ function randomTensor(args: (Shape | NormalOptions | UniformOptions)[], dist: 'n
   if (!shape.isDefined) throw new ShapeError(`${fn}: every dim needs a size, got ${shape}`);
   const dtype = options.dtype === undefined ? FLOAT : checkDType(options.dtype);
   if (dtype === 'bool') throw new TensorDataError(`${fn}: bool is not a random dtype; compare random numbers instead, e.g. math.randomUniform(s).lt(0.5)`);
+  if (dtype === 'complex64') throw new TensorDataError(`${fn}: complex64 is not a random dtype; draw the parts and combine them: math.toComplex(${fn}(s), ${fn}(s))`);
   const bad = (m: string) => new TensorDataError(m);
   const a = checkFinite(fn, names[1], (dist === 'normal' ? options.mean : options.low) ?? 0, bad);
   const b = checkFinite(fn, names[2], (dist === 'normal' ? options.std : options.high) ?? 1, bad);

@@ -9,8 +9,8 @@
  */
 import { DTypeError } from './errors';
 
-export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool';
-export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'int64', 'bool'];
+export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool' | 'complex64';
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'int64', 'bool', 'complex64'];
 
 export type TypedArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
 
@@ -42,6 +42,12 @@ export function atPrecision<T>(bits: 32 | 64 | undefined, fn: () => T): T {
 }
 
 export function isFloat(d: DType): boolean { return d === 'float32' || d === 'float64'; }
+/**
+ * complex64 (ΦML's `fft` results): stored as one Float32Array with the real and imaginary part of
+ * each element next to each other (length 2 · volume), which is also the layout of its ONNX value:
+ * a float32 tensor with a trailing axis of size 2 (the ONNX DFT convention).
+ */
+export function isComplex(d: DType): boolean { return d === 'complex64'; }
 export function isInt(d: DType): boolean { return d === 'int32' || d === 'int64'; }
 export function isBool(d: DType): boolean { return d === 'bool'; }
 
@@ -57,6 +63,7 @@ export function allocate(dtype: DType, n: number): TypedArray {
     case 'int32': return new Int32Array(n);
     case 'int64': return new BigInt64Array(n);
     case 'bool': return new Uint8Array(n);
+    case 'complex64': return new Float32Array(2 * n);
   }
 }
 
@@ -94,7 +101,7 @@ export function isTypedArray(a: unknown): a is TypedArray {
 }
 
 /** Rank of ints in promotion (bool counts as the narrowest integer). */
-const INT_WIDTH: Record<DType, number> = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 3 };
+const INT_WIDTH: Record<DType, number> = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 3, complex64: 4 };
 
 /**
  * Tensor ⊕ tensor promotion for arithmetic. `weak` marks a traced JS number (weak). As in ΦML,
@@ -102,6 +109,7 @@ const INT_WIDTH: Record<DType, number> = { bool: 0, int32: 1, int64: 2, float32:
  * unless `setPrecision(64)`).
  */
 export function promote(a: DType, b: DType, weakA = false, weakB = false): DType {
+  if (a === 'complex64' || b === 'complex64') return 'complex64'; // ΦML: complex ⊕ real is complex
   if (weakA !== weakB) {
     // A traced JS number (int64 when integral, float64 otherwise) follows the weak-number rule;
     // any float result has the global precision.
@@ -128,7 +136,7 @@ export function isIntegralNumber(value: number): boolean {
 
 /** dtype a JS number takes next to a tensor of dtype `other` (the weak-number rule). */
 export function weakNumberType(value: number, other: DType): DType {
-  if (isFloat(other)) return other;
+  if (isFloat(other) || isComplex(other)) return other;
   if (isIntegralNumber(value)) return other === 'bool' ? 'int32' : other;
   return FLOAT;
 }
@@ -140,6 +148,7 @@ export function weakNumberData(value: number, dtype: DType): TypedArray {
     case 'int32': return Int32Array.of(Number(BigInt.asIntN(32, BigInt(value))));
     case 'float64': return Float64Array.of(value);
     case 'bool': return Uint8Array.of(value !== 0 ? 1 : 0);
+    case 'complex64': return Float32Array.of(value, 0);
     default: return Float32Array.of(value);
   }
 }
@@ -150,11 +159,11 @@ export function floatOf(d: DType): DType { return isFloat(d) ? d : FLOAT; }
 /** Result dtype of an op computing new float values (`sin`, `sqrt`, `/` …): the global precision (ΦML). */
 export function precisionFloat(_d: DType): DType { return FLOAT; }
 
-/** ONNX TensorProto.DataType codes. */
-export const ONNX_TYPE: Record<DType, number> = { float32: 1, bool: 9, int32: 6, int64: 7, float64: 11 };
+/** ONNX TensorProto.DataType codes (complex64 values are float tensors with a trailing axis of 2). */
+export const ONNX_TYPE: Record<DType, number> = { float32: 1, bool: 9, int32: 6, int64: 7, float64: 11, complex64: 1 };
 
 /** Bytes per element. */
-export const ITEM_SIZE: Record<DType, number> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1 };
+export const ITEM_SIZE: Record<DType, number> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1, complex64: 8 };
 
 /** A JS value read from storage of this dtype, as a number (int64 may lose precision beyond 2^53). */
 export function readNumber(data: TypedArray, i: number): number {

@@ -33,6 +33,7 @@ export function formatTensor(t: Printable): string {
 
 /** A rank-0 value: NumPy's `str` of the scalar (shortest round-trip digits for its dtype). */
 export function formatScalar(data: TypedArray, i: number, dtype: DType): string {
+  if (dtype === 'complex64') return complexText(data[2 * i] as number, data[2 * i + 1] as number);
   const v = data[i];
   if (dtype === 'bool') return v ? 'True' : 'False';
   if (typeof v === 'bigint') return v.toString();
@@ -73,7 +74,7 @@ function formatRow(t: Printable, data: TypedArray): string {
         rows.push(`(${items.join(', ')})`);
       });
     } else {
-      for (let i = 0; i < data.length; i++) rows.push(formatElement(data, i, t.dtype));
+      for (let i = 0; i < shape.volume; i++) rows.push(formatElement(data, i, t.dtype));
     }
     content = rows.length ? `${rows.join('; ')} ${shape}` : String(shape); // empty: ΦML prints just the shape
   }
@@ -91,6 +92,7 @@ function formatVector(data: TypedArray, base: number, n: number, stride: number,
 }
 
 function formatElement(data: TypedArray, i: number, dtype: DType): string {
+  if (dtype === 'complex64') return complexText(data[2 * i] as number, data[2 * i + 1] as number);
   const v = data[i];
   if (dtype === 'bool') return v ? 'True' : 'False';
   if (typeof v === 'bigint' || dtype === 'int32') return String(v);
@@ -102,6 +104,17 @@ function formatElement(data: TypedArray, i: number, dtype: DType): string {
 function formatSummary(t: Printable, data: TypedArray): string {
   const tokens = [String(t.shape)];
   if (!isExpectedDType(t.dtype)) tokens.push(t.dtype);
+  if (t.dtype === 'complex64') {
+    // ΦML: `|...| < max(abs(t))`, the bound printed as a float32 scalar
+    let bound = -Infinity;
+    for (let i = 0; i < data.length; i += 2) {
+      const a = Math.fround(Math.hypot(data[i] as number, data[i + 1] as number));
+      if (Number.isNaN(a)) { bound = NaN; break; } // NaN propagates, as ΦML's max
+      if (a > bound) bound = a;
+    }
+    tokens.push(`|...| < ${float32Text(bound)}`);
+    return tokens.join(' ');
+  }
   const n = data.length;
   if (t.dtype === 'bool') {
     let count = 0;
@@ -208,6 +221,18 @@ function layout(p: { neg: boolean; digits: string; exp: number }, sciAbove: numb
   else if (point >= digits.length) { int = digits + '0'.repeat(point - digits.length); frac = ''; }
   else { int = digits.slice(0, point); frac = digits.slice(point); }
   return `${sign}${int}.${frac || '0'}`;
+}
+
+/**
+ * NumPy's `str(np.complex64(re + im·j))`: `(1+2j)`, `(-2-0j)`, `2j` (a +0 real part is left out),
+ * `(nan+infj)`; each part as NumPy's float32 text without a trailing `.0`.
+ */
+export function complexText(re: number, im: number): string {
+  const part = (x: number) => float32Text(x).replace(/\.0(?=$|e)/, '');
+  const imText = part(im);
+  const signed = imText.startsWith('-') ? imText : `+${imText}`;
+  if (re === 0 && !Object.is(re, -0)) return `${imText}j`;
+  return `(${part(re)}${signed}j)`;
 }
 
 /** NumPy's `str(np.float32(x))`: `2.0`, `0.33333334`, `1e-07`, `1.2345679e+08`. */

@@ -6,6 +6,7 @@ import { watchForUntransformedJsdoc } from './jit/untransformed';
 export * as math from './math';
 export * as controlFlow from './controlflow';
 export { Tensor, isTensor } from './tensor';
+export type { Complex } from './tensor';
 export { Shape, batch, dual, instance, spatial, channel, concatShapes, type Dim, type DimKind, type DimSelection } from './shape';
 export { vec } from './create';
 export { jit, type JitFunction, type JitOptions, type JitMeta, type TraceInfo } from './jit/function';

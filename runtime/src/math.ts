@@ -22,4 +22,5 @@ export * from './library/functional';
 export * from './library/grid';
 export * from './library/reductions';
 export * from './library/dims';
+export * from './library/complex';
 export { setPrecision, getPrecision, precision } from './dtype';

@@ -152,7 +152,7 @@ export function setStrictDims(strict: boolean): boolean {
 }
 
 /** The dims of `names` that `shape` has; with strict dims, an absent one is an error naming the dims there are. */
-function presentDims(shape: Shape, names: readonly string[], fn: string): string[] {
+export function presentDims(shape: Shape, names: readonly string[], fn: string): string[] {
   const absent = names.find((n) => !shape.has(n));
   if (absent === undefined) return names.slice();
   if (strictDims) throw new ShapeError(`${fn}: unknown dimension '${absent}': ${shape} has ${shape.rank ? shape.names.map((x) => `'${x}'`).join(', ') : 'no dims'} (math.setStrictDims(false) ignores absent dims, as ΦML does)`);

@@ -5,7 +5,7 @@
  */
 import type { Shape } from './shape';
 import { type DType, type TypedArray, readNumber } from './dtype';
-import { TracerConversionError, ShapeError } from './errors';
+import { TracerConversionError, ShapeError, DTypeError } from './errors';
 import { formatTensor } from './format';
 
 /** What a tracer knows of its trace (trace/trace.ts's Trace); kept abstract so tensors don't depend on tracing. */
@@ -57,8 +57,8 @@ export class Tensor {
     return this._data;
   }
 
-  /** The value of a tensor without dims: number, bigint (int64) or boolean. */
-  item(): number | bigint | boolean {
+  /** The value of a tensor without dims: number, bigint (int64), boolean, or `{ re, im }` (complex64). */
+  item(): number | bigint | boolean | Complex {
     const data = this.data;
     if (this.shape.rank !== 0) {
       throw new ShapeError(`item() needs a tensor without dims, but this one has shape ${this.shape}. Select one element with t.get({...}) or reduce it (math.sum, .all, .any).`);
@@ -66,7 +66,7 @@ export class Tensor {
     return scalarValue(data, 0, this.dtype);
   }
 
-  /** Nested JS arrays in `shape` order (numbers; bigint for int64; booleans for bool). */
+  /** Nested JS arrays in `shape` order (numbers; bigint for int64; booleans for bool; `{ re, im }` for complex64). */
   toArray(): any {
     const data = this.data;
     const sizes = this.shape.sizes as number[];
@@ -84,7 +84,10 @@ export class Tensor {
   get all(): boolean {
     const data = this._data;
     if (data === undefined) throw this._tracerError('evaluate .all of');
-    for (let i = 0; i < data.length; i++) if (!data[i] && !Number.isNaN(data[i] as number)) return false;
+    const truthy = (i: number) => data[i] || Number.isNaN(data[i] as number);
+    // a complex element is nonzero when either part is
+    if (this.dtype === 'complex64') { for (let i = 0; i < data.length; i += 2) if (!truthy(i) && !truthy(i + 1)) return false; return true; }
+    for (let i = 0; i < data.length; i++) if (!truthy(i)) return false;
     return true;
   }
   /** True when any element is true / nonzero (NaN counts as true). */
@@ -107,6 +110,7 @@ export class Tensor {
       throw new ShapeError(`Cannot convert a tensor with shape ${this.shape} to a JS number. Use .all / .any, reduce it (math.sum, math.max), or select one element with t.get({...}).`);
     }
     const v = scalarValue(this._data, 0, this.dtype);
+    if (typeof v === 'object') throw new DTypeError(`Cannot convert a complex64 tensor to a JS number: use Number(math.real(t)), Number(math.imag(t)) or Number(math.abs(t))`);
     if (typeof v === 'boolean') return Number(v);
     // int64: a number where it is exact (so `+z` and `z * 2` work), else the bigint (exact comparisons)
     if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v;
@@ -138,7 +142,11 @@ export class Tensor {
   }
 }
 
-function scalarValue(data: TypedArray, i: number, dtype: DType): number | bigint | boolean {
+/** A complex64 element as JS values. */
+export interface Complex { readonly re: number; readonly im: number }
+
+function scalarValue(data: TypedArray, i: number, dtype: DType): number | bigint | boolean | Complex {
+  if (dtype === 'complex64') return { re: data[2 * i] as number, im: data[2 * i + 1] as number };
   if (dtype === 'bool') return data[i] !== 0;
   if (dtype === 'int64') return data[i] as bigint;
   return readNumber(data, i);

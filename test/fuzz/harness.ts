@@ -83,6 +83,7 @@ const SAMPLE: Record<DType, unknown> = {
   int32: Int32Array.of(1, -2, 0, 3, 5, 7),
   int64: BigInt64Array.of(1n, -2n, 0n, 3n, 5n, 7n),
   bool: Uint8Array.of(1, 0, 1, 1, 0, 1),
+  complex64: null, // not an input dtype of the table (complex values are made inside the spectral op)
 };
 
 export interface KernelCell { op: string; dtype: DType; ok: boolean; na?: boolean; error?: string; prims: string[] }

@@ -18,9 +18,6 @@ np.seterr(all='ignore')
 
 DT = {'float32': np.float32, 'float64': np.float64, 'int32': np.int32, 'int64': np.int64, 'bool': np.bool_}
 WIDTH = {'bool': 0, 'int32': 1, 'int64': 2, 'float32': 3, 'float64': 3}
-# the global float precision of the record being computed (math.precision): what mixed floats,
-# int → float results and lone JS numbers become
-FLOAT = ['float32']
 
 
 def to_value(x):
@@ -40,11 +37,15 @@ def tensor(t):
     return list(t['names']), dt, data.reshape(t['sizes'])
 
 
+# the global float precision of the record's program (ΦML's rule: float results have it)
+PREC = {'float': 'float32'}
+
+
 def promote(a, b):
+    if a in ('float32', 'float64') or b in ('float32', 'float64'):
+        return PREC['float']
     if a == b:
         return 'int32' if a == 'bool' else a
-    if a in ('float32', 'float64') or b in ('float32', 'float64'):
-        return FLOAT[0]
     return 'int64' if max(WIDTH[a], WIDTH[b]) == 2 else 'int32'
 
 
@@ -54,7 +55,7 @@ def weak(value, other):
         return other
     if other is not None and float(value).is_integer() and -2**63 <= value < 2**63 and not (value == 0 and np.signbit(value)):
         return 'int32' if other == 'bool' else other
-    return 'float32' if other is not None else FLOAT[0]
+    return 'float32' if other is not None else PREC['float']
 
 
 def number_tensor(value, dtype):
@@ -102,7 +103,15 @@ def arith(d):
 
 
 def floatof(d):
-    return d if d in ('float32', 'float64') else FLOAT[0]
+    return d if d in ('float32', 'float64') else PREC['float']
+
+
+def precision_float(d):
+    return PREC['float']
+
+
+def round_like(d):
+    return PREC['float'] if d in ('float32', 'float64') else arith(d)
 
 
 def result_float(rec, t):
@@ -114,10 +123,10 @@ def result_float(rec, t):
 
 
 UNARY = {
-    'neg': (arith, np.negative), 'abs': (arith, np.abs), 'sign': (arith, np.sign), 'sqrt': (floatof, np.sqrt),
-    'exp': (floatof, np.exp), 'log': (floatof, np.log), 'sin': (floatof, np.sin), 'cos': (floatof, np.cos),
-    'tan': (floatof, np.tan), 'tanh': (floatof, np.tanh), 'floor': (arith, np.floor), 'ceil': (arith, np.ceil),
-    'round': (arith, np.round), 'sigmoid': (floatof, lambda x: np.where(x >= 0, 1 / (1 + np.exp(-np.abs(x))), np.exp(-np.abs(x)) / (1 + np.exp(-np.abs(x))))),
+    'neg': (arith, np.negative), 'abs': (arith, np.abs), 'sign': (round_like, np.sign), 'sqrt': (precision_float, np.sqrt),
+    'exp': (precision_float, np.exp), 'log': (precision_float, np.log), 'sin': (precision_float, np.sin), 'cos': (precision_float, np.cos),
+    'tan': (precision_float, np.tan), 'tanh': (precision_float, np.tanh), 'floor': (round_like, np.floor), 'ceil': (round_like, np.ceil),
+    'round': (round_like, np.round), 'sigmoid': (precision_float, lambda x: np.where(x >= 0, 1 / (1 + np.exp(-np.abs(x))), np.exp(-np.abs(x)) / (1 + np.exp(-np.abs(x))))),
     'logicalNot': (lambda d: 'bool', lambda x: np.logical_not(x)), 'isNan': (lambda d: 'bool', np.isnan),
     'isFinite': (lambda d: 'bool', np.isfinite),
 }
@@ -213,6 +222,9 @@ def compute_op(rec, n):
             t = a[1] if a[1] == b[1] else promote(a[1], b[1])
         if op in LOGIC:
             t = 'bool'
+        if op in ('minimum', 'maximum') and a[1] in ('float32', 'float64') and b[1] in ('float32', 'float64'):
+            # two floats keep the wider one (NumPy; a JS number, literal or traced, takes the tensor's float dtype)
+            t = 'float64' if 'float64' in (a[1], b[1]) else 'float32'
         names, (x, y) = align([a, b])
         x, y = x.astype(DT[t]), y.astype(DT[t])
         if op == 'pow' and t in ('int32', 'int64') and np.any(y < 0):
@@ -341,7 +353,7 @@ def main():
     compared = skipped = 0
     bad = []
     for rec in batch:
-        FLOAT[0] = 'float64' if rec.get('precision') == 64 else 'float32'
+        PREC['float'] = 'float64' if rec.get('precision') == 64 else 'float32'
         try:
             got = compute(rec, rec.get('n'))
         except Exception as ex:  # an op this oracle cannot model with these operands

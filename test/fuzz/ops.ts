@@ -628,7 +628,37 @@ const scatterDef: OpDef = {
   code: ([x, i, v], p) => `math.scatter(${x}, ${i}, ${v}, { dims: '${p.dim}', mode: '${p.mode}', outsideHandling: '${p.outside}' })`,
 };
 
-const ALL_OPS: readonly OpDef[] = [whileDef, stopGradientDef, customGradientDef, 
+/**
+ * complex64 (fidelity branch): a chain through the complex ops that ends in a real value, so the
+ * program goes on with real values (the other ops refuse complex ones). Each chain reaches fft
+ * (forward and inverse), toComplex / cast, add, sub, mul, neg, conjugate, real, imag and abs.
+ */
+const SPECTRAL = [
+  (x: Tensor, d: string | undefined) => math.real(math.ifft(math.fft(x, d), d)),
+  (x: Tensor, d: string | undefined) => math.abs(math.fft(x, d)),
+  (x: Tensor, d: string | undefined) => math.imag(math.conjugate(math.fft(x, d)).sub(math.toComplex(x)).neg()),
+  (x: Tensor, d: string | undefined) => math.real(math.fft(x, d).mul(math.toComplex(0.5, -0.25)).add(math.toComplex(x, 1))),
+] as const;
+const SPECTRAL_CODE = [
+  (x: string, d: string) => `math.real(math.ifft(math.fft(${x}${d}), ${d.slice(2) || 'undefined'}))`,
+  (x: string, d: string) => `math.abs(math.fft(${x}${d}))`,
+  (x: string, d: string) => `math.imag(math.conjugate(math.fft(${x}${d})).sub(math.toComplex(${x})).neg())`,
+  (x: string, d: string) => `math.real(math.fft(${x}${d}).mul(math.toComplex(0.5, -0.25)).add(math.toComplex(${x}, 1)))`,
+];
+const spectralDef: OpDef = {
+  name: 'spectral',
+  tol: 'accumulate',
+  gen: (ctx) => {
+    const { xi, x } = pickValue(ctx);
+    // the spatial dims (ΦML's default) or one named dim
+    const dim = x.rank && ctx.pick(2) ? x.shape.dims[ctx.pick(x.rank)].name : undefined;
+    return { op: 'spectral', args: [{ v: xi }], params: { chain: ctx.pick(SPECTRAL.length), dim } };
+  },
+  apply: ([x], p) => SPECTRAL[p.chain](x, p.dim),
+  code: ([x], p) => SPECTRAL_CODE[p.chain](x, p.dim === undefined ? '' : `, '${p.dim}'`),
+};
+
+const ALL_OPS: readonly OpDef[] = [whileDef, stopGradientDef, customGradientDef, spectralDef,
   ...unaryDefs, castDef, ...binaryDefs, whereDef, clipDef, ...reductionDefs, dotDef,
   transposeDef, renameDef, packDef, unpackDef, expandDef, getDef, concatDef, stackDef, tensorOfDef,
   ...specialDefs, arctan2Def, cumsumDef, sortDef, argsortDef, ...argExtremeDefs, gatherDef, scatterDef,

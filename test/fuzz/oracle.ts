@@ -54,7 +54,7 @@ export function numpyOracle(progs: readonly Program[]): OracleResult {
       const all = [...vals, ...outs];
       prog.ops.forEach((node, i) => {
         const args = node.args.map((a) => ('v' in a ? serial(all[a.v]) : 'lit' in a ? serial(inputTensor(a.lit)) : 'num' in a ? { num: num(a.num) } : 'big' in a ? { big: a.big } : { n: true }));
-        records.push({ op: node.op, params: node.params, args, out: serial(outs[i]), n: prog.n === undefined ? undefined : num(prog.n), precision: prog.precision });
+        records.push({ op: node.op, params: node.params, args, out: serial(outs[i]), n: prog.n === undefined ? undefined : num(prog.n), precision: prog.precision ?? 32 });
       });
     });
   }

@@ -47,6 +47,7 @@ function value(dtype: DType, r: number, r2: number, scale = 0): number | string 
     case 'int32': return edge ? I32_EDGE[r2 % I32_EDGE.length] : (r2 % 21) - 10;
     case 'int64': return String(edge ? I64_EDGE[r2 % I64_EDGE.length] : BigInt((r2 % 21) - 10));
     case 'bool': return r2 % 2 === 1;
+    case 'complex64': throw new Error('complex64 is not an input dtype of fuzzed programs (the spectral op makes complex values inside)');
   }
 }
 
@@ -183,6 +184,7 @@ function typedArray(inp: InputSpec): ArrayLike<unknown> & ArrayBufferView {
     case 'int32': return Int32Array.from(v as number[]);
     case 'int64': return BigInt64Array.from(v as string[], (s) => BigInt(s));
     case 'bool': return Uint8Array.from(v as boolean[], (b) => (b ? 1 : 0));
+    case 'complex64': throw new Error('complex64 is not an input dtype of fuzzed programs (the spectral op makes complex values inside)');
   }
 }
 
@@ -444,7 +446,7 @@ function valueText(v: number | string | boolean, dtype: DType): string {
   return numText(v as number);
 }
 
-const ARRAY: Record<DType, string> = { float32: 'Float32Array', float64: 'Float64Array', int32: 'Int32Array', int64: 'BigInt64Array', bool: 'Uint8Array' };
+const ARRAY: Record<DType, string> = { float32: 'Float32Array', float64: 'Float64Array', int32: 'Int32Array', int64: 'BigInt64Array', bool: 'Uint8Array', complex64: 'Float32Array' };
 
 /** The program as a runnable TS snippet comparing eager and compiled. */
 export function programCode(prog: Program): string {

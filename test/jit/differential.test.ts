@@ -219,6 +219,13 @@ describe('eager vs compiled: every primitive', () => {
     }
     const k = math.randomNormal(spatial({ x: 3, y: 2 }));
     compare('convolve same / valid / full, periodic', (p, q) => [math.convolve(p, q), math.convolve(p, q, 'valid'), math.convolve(p, q, 'full'), math.convolve(p, q, 'same', 'periodic')], [g, k], 1e-5, 1e-5);
+    compare('convolve with strides (number and per dim), every size, zero and periodic', (p, q) => [math.convolve(p, q, 'same', 0, undefined, 2), math.convolve(p, q, 'valid', 0, undefined, { x: 2 }), math.convolve(p, q, 'full', 'periodic', undefined, { y: 3 }), math.convolve(p, q, 'same', 'boundary', undefined, 3)], [g, k], 1e-5, 1e-5);
+    const sig = math.randomNormal(batch({ b: 2 }), spatial({ x: 6, y: 3 }));
+    compare('complex64: fft / ifft (all spatial dims, one dim), add / sub / mul / neg with real operands, abs, real, imag, conjugate, toComplex', (p) => {
+      const f = math.fft(p), fx = math.fft(p, 'x');
+      const c = math.toComplex(p, p.mul(-0.5));
+      return [f, math.ifft(f), fx, math.ifft(fx, 'x'), f.add(p), f.sub(1), f.mul(c), c.neg(), math.abs(f), math.real(f), math.imag(c), math.conjugate(f), math.toComplex(p)];
+    }, [sig], 1e-5, 1e-5);
     compare('convolve with in/out channels', (p, q) => math.convolve(p, q), [math.randomNormal(spatial({ x: 6 }), channel({ c: 2 })), math.randomNormal(spatial({ x: 3 }), dual({ c: 2 }), channel({ out: 3 }))], 1e-5, 1e-5);
     const v = math.randomNormal(instance({ points: 4 }), channel({ vector: 'x,y,z' }));
     compare('vector functions', (p, q) => [math.vecLength(p), math.vecSquared(p), math.vecNormalize(p), math.norm(p, 'vector', 0.5), math.cross(p, q), math.rotateVector(p, q), math.l2Loss(p), math.softmax(p, 'points'), math.safeDiv(p, q.abs().gt(0.5).mul(q))], [v, math.randomNormal(channel({ vector: 'x,y,z' }))], 1e-5, 1e-5);

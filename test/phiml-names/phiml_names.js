@@ -4,7 +4,7 @@ const tj = require(process.argv[2]);
 const { math, Tensor } = tj;
 const d = JSON.parse(require('fs').readFileSync(process.argv[3], 'utf8'));
 const REASON = {
-  complex: 'no complex dtype yet: `fft`/`ifft` and their users need complex64, not done in this round',
+  complex: 'complex64 and `fft` / `ifft` exist; this spectral helper (Fourier-space Laplace / Poisson, frequency loss) is not composed yet: write it with `math.fft`, `math.ifft` and the wave numbers',
   sparse: 'no sparse tensors (dense only)',
   layout: 'no non-uniform or Python-object (layout) tensors',
   trees: 'no PhiTreeNode / dataclass machinery: JS objects and arrays are the trees (jit and map take them)',
@@ -15,7 +15,7 @@ const REASON = {
   gradients: "gradients are issue 13's work (`math.gradient`, `jacobian`, `stopGradient`, `customGradient`, `minimize`): listed here as provided once they are on main",
   precision: "precision control is the fidelity work's (`math.setPrecision`, `math.precision`): listed as provided once on main",
   filters: "shape filter functions are the fidelity work's; today `shape.nonDual` / `shape.dual` are the members",
-  solve: "linear solves are issue 12's work (`math.solveLinear`, `NotConvergedError`): listed as provided once on main",
+  solve: 'no solve classes: `math.solveLinear(f, y, { method, x0, absTol, relTol, maxIterations })` takes the settings, and not converging throws `NotConvergedError` (with `x`, `residual`, `iterations`)',
   extrap: 'extrapolations are plain names or numbers (the `Extrapolation` type), checked where used: there are no objects to convert to',
   decomp: 'no matrix decompositions: ONNX has no eigenvalue / SVD operators',
   gamma: 'no gamma-function kernels (ONNX has none); not yet composed',

@@ -158,6 +158,9 @@ export const CORPUS: Case[] = [
   c("math.min(math.zeros(spatial(x=0)))", (e) => e.math.min(e.math.zeros(e.spatial({ x: 0 })))),
   c("math.sum(math.zeros(spatial(x=0)))", (e) => e.math.sum(e.math.zeros(e.spatial({ x: 0 })))),
   c("math.mean(math.zeros(spatial(x=0)))", (e) => e.math.mean(e.math.zeros(e.spatial({ x: 0 })))),
+  // stored data (not ΦML's lazy zeros): NumPy's 0 / 0
+  c("math.mean(math.tensor(np.zeros((0,), np.float32), spatial('x')))", (e) => e.math.mean(e.math.tensor(new Float32Array(0), e.spatial('x')))),
+  c("math.mean(math.tensor(np.zeros((0, 2), np.float32), spatial('x,y')), 'x')", (e) => e.math.mean(e.math.tensor(new Float32Array(0), e.spatial({ x: 0, y: 2 })), 'x')),
   c("math.any(x > 2)", (e) => e.math.any(e.x.gt(2))),
   c("math.all(x + b > 2, 'x')", (e) => e.math.all(e.x.add(e.b).gt(2), 'x')),
   // --- selection and slicing ---
@@ -174,4 +177,21 @@ export const CORPUS: Case[] = [
   c("v.vector['v,u']", (e) => e.v.get({ vector: 'v,u' })),
   c("math.rename_dims(x, 'z', 'w')", (e) => e.math.renameDims(e.x, 'z', 'w')),
   c("math.rename_dims(x, 'x', 'w')", (e) => e.math.renameDims(e.x, 'x', 'w')),
+  // --- complex64 ---
+  c("math.fft(x)", (e) => e.math.fft(e.x)),
+  c("math.ifft(math.fft(x))", (e) => e.math.ifft(e.math.fft(e.x))),
+  c("math.abs(math.fft(x))", (e) => e.math.abs(e.math.fft(e.x))),
+  c("math.real(math.fft(x))", (e) => e.math.real(e.math.fft(e.x))),
+  c("math.imag(math.fft(x))", (e) => e.math.imag(e.math.fft(e.x))),
+  c("math.conjugate(math.fft(x))", (e) => e.math.conjugate(e.math.fft(e.x))),
+  c("math.fft(x) * math.fft(x)", (e) => e.math.fft(e.x).mul(e.math.fft(e.x))),
+  c("math.fft(x) + x", (e) => e.math.fft(e.x).add(e.x)),
+  c("math.fft(x) - 1", (e) => e.math.fft(e.x).sub(1)),
+  c("math.fft(x + y)", (e) => e.math.fft(e.x.add(e.y))),
+  c("math.fft(x + b)", (e) => e.math.fft(e.x.add(e.b))),
+  c("math.fft(x + y, 'y')", (e) => e.math.fft(e.x.add(e.y), 'y')),
+  c("math.to_complex(i3)", (e) => e.math.toComplex(e.i3)),
+  c("math.angle(math.fft(x))", (e) => e.math.angle(e.math.fft(e.x))),
+  c("math.fft(v)", (e) => e.math.fft(e.v)),
+  c("math.fft(math.range(spatial(x=64)))", (e) => e.math.fft(e.math.range(e.spatial({ x: 64 })))),
 ];

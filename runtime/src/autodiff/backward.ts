@@ -9,7 +9,7 @@
 import { Tensor } from '../tensor';
 import { Shape } from '../shape';
 import { isFloat } from '../dtype';
-import { JitError } from '../errors';
+import { JitError, DTypeError } from '../errors';
 import { SubTrace, currentTrace, withTrace, ForeignTracerError, type Trace } from '../trace/trace';
 import { Var, Literal, eqnOuts, type Atom, type Graph } from '../trace/ir';
 import { optimize } from '../trace/optimize';
@@ -153,8 +153,13 @@ export function atomValue(env: ReadonlyMap<Var, Tensor>, a: Atom): Tensor {
 function activeVars(graph: Graph, wrt: readonly Var[]): Set<Var> {
   const active = new Set<Var>(wrt.filter((v) => isFloat(v.dtype)));
   for (const e of graph.eqns) {
-    if (NON_DIFFERENTIABLE[e.prim.name] !== undefined || e.prim.name === 'stopGradient') continue;
-    if (e.inputs.some((a) => a instanceof Var && active.has(a))) for (const v of eqnOuts(e)) if (isFloat(v.dtype)) active.add(v);
+    if (e.prim.name === 'stopGradient' || !e.inputs.some((a) => a instanceof Var && active.has(a))) continue;
+    // complex values have no gradient rules: refuse instead of a silent zero
+    if (eqnOuts(e).some((v) => v.dtype === 'complex64')) {
+      throw new DTypeError(`gradient: '${e.prim.name}' makes a complex64 value from a differentiated one; gradients through complex numbers are not supported (differentiate a real computation, or stop the gradient first with math.stopGradient)`);
+    }
+    if (NON_DIFFERENTIABLE[e.prim.name] !== undefined) continue;
+    for (const v of eqnOuts(e)) if (isFloat(v.dtype)) active.add(v);
   }
   return active;
 }

@@ -90,3 +90,5 @@ defineVjp('scatterNd', scatterRule as VjpRule);
 NON_DIFFERENTIABLE.argsort = 'int64 positions: piecewise constant in the input';
 NON_DIFFERENTIABLE.argmax = 'int64 positions: piecewise constant in the input';
 NON_DIFFERENTIABLE.argmin = 'int64 positions: piecewise constant in the input';
+// complex values are never differentiated: backward.ts refuses a differentiated value flowing into one
+for (const n of ['real', 'imag', 'conjugate', 'complex', 'fft']) NON_DIFFERENTIABLE[n] = 'complex values: gradients through complex numbers are not supported (backward.ts refuses a differentiated value flowing into one)';

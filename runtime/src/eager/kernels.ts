@@ -11,6 +11,7 @@ import type { Shape } from '../shape';
 import { type DType, type TypedArray, allocate } from '../dtype';
 import type { Tensor } from '../tensor';
 import { stridesOf } from '../format';
+import { DTypeError } from '../errors';
 
 export type NumArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
@@ -192,6 +193,14 @@ function nextDown32(f: number): number { const a = Float32Array.of(f); const i =
 /** Converts data of dtype `from` to `to` by the cast rule (the same array when they agree). */
 export function convertData(src: TypedArray, from: DType, to: DType): TypedArray {
   if (from === to) return src;
+  if (from === 'complex64') throw new DTypeError(`a complex64 → ${to} conversion would drop the imaginary part: use math.real(t), math.imag(t) or math.abs(t)`);
+  if (to === 'complex64') {
+    // the real part as float32 (the cast rule), the imaginary part 0
+    const re = convertData(src, from, 'float32') as Float32Array;
+    const out = new Float32Array(2 * re.length);
+    for (let i = 0; i < re.length; i++) out[2 * i] = re[i];
+    return out;
+  }
   const n = src.length;
   const fromFloat = from === 'float32' || from === 'float64';
   if (to === 'int64') {

@@ -134,22 +134,42 @@ export type ConvolveSize = 'same' | 'valid' | 'full';
  * are kept. `size`: 'same' (default), 'valid' or 'full'. `extrapolation` pads for 'same' / 'full'
  * (default 0). For even kernel sizes with zero padding the window is centred like SciPy's 'same'
  * (one more cell before), for other extrapolations one more cell after, as ΦML does.
+ *
+ * `strides` (a number, or one per dim: missing dims 1) keeps every s-th window: ΦML's output sizes
+ * (`same` ⌈n / s⌉, `valid` ⌈(n − k + 1) / s⌉, `full` ⌊(n + k − 1) / s⌋) and ΦML's padding for
+ * strided windows, p = max(0, s·(out − 1) + k − n) cells split ⌊p/2⌋ before and ⌈p/2⌉ after (for
+ * 'valid' none), for every extrapolation.
  */
-export function convolve(value: Tensor, kernel: Tensor, size: ConvolveSize = 'same', extrapolation: Extrapolation = 0, dims?: DimSelection): Tensor {
+export function convolve(value: Tensor, kernel: Tensor, size: ConvolveSize = 'same', extrapolation: Extrapolation = 0, dims?: DimSelection, strides: number | Record<string, number> = 1): Tensor {
   const fn = 'math.convolve';
   if (!['same', 'valid', 'full'].includes(size)) throw new RangeError(`${fn}: unknown size '${size}': use 'same', 'valid' or 'full'`);
   const names = dims === undefined ? kernel.shape.spatial.names : selectionNames(dims);
   for (const n of names) if (!value.shape.has(n)) throw new ShapeError(`${fn}: value ${value.shape} lacks the kernel dim '${n}'`);
+  const strideOf = (n: string): number => {
+    const st = typeof strides === 'number' ? strides : strides[n] ?? 1;
+    if (!Number.isInteger(st) || st < 1) throw new RangeError(`${fn}: strides must be positive integers, got ${JSON.stringify(strides)}${typeof strides === 'number' ? '' : ` (for '${n}')`}; write e.g. 2 or { ${n}: 2 }`);
+    return st;
+  };
+  if (typeof strides !== 'number' && (strides === null || typeof strides !== 'object')) throw new RangeError(`${fn}: strides must be a number or a record of numbers per dim, got ${String(strides)}`);
   const zero = extrapolation === 0 || extrapolation === 'zero';
   const widths: Record<string, [number, number]> = {};
   const outSize: Record<string, number> = {};
+  const step: Record<string, number> = {};
   for (const n of names) {
-    const k = kernel.shape.size(n), v = value.shape.size(n);
-    if (size === 'valid') { widths[n] = [0, 0]; outSize[n] = Math.abs(v - k) + 1; if (k > v) throw new ShapeError(`${fn}: kernel ${kernel.shape} is larger than value ${value.shape} along '${n}' for 'valid'`); }
+    const k = kernel.shape.size(n), v = value.shape.size(n), st = strideOf(n);
+    step[n] = st;
+    if (size === 'valid' && k > v) throw new ShapeError(`${fn}: kernel ${kernel.shape} is larger than value ${value.shape} along '${n}' for 'valid'`);
+    if (st > 1) {
+      outSize[n] = size === 'valid' ? Math.ceil((v - k + 1) / st) : size === 'same' ? Math.ceil(v / st) : Math.floor((v + k - 1) / st);
+      if (outSize[n] < 1) throw new ShapeError(`${fn}: stride ${st} along '${n}' leaves no output for a value of size ${v} and a kernel of size ${k} ('${size}'); use a smaller stride or size 'same'`);
+      const p = size === 'valid' ? 0 : Math.max(0, st * (outSize[n] - 1) + k - v);
+      widths[n] = [Math.floor(p / 2), Math.ceil(p / 2)];
+    }
+    else if (size === 'valid') { widths[n] = [0, 0]; outSize[n] = v - k + 1; }
     else if (size === 'full') { widths[n] = [k - 1, k - 1]; outSize[n] = v + k - 1; }
     else { widths[n] = zero ? [Math.floor(k / 2), k - 1 - Math.floor(k / 2)] : [Math.floor((k - 1) / 2), Math.floor(k / 2)]; outSize[n] = v; }
   }
-  const padded = size === 'valid' ? value : pad(value, widths, extrapolation);
+  const padded = names.every((n) => widths[n][0] === 0 && widths[n][1] === 0) ? value : pad(value, widths, extrapolation);
   // dual kernel dims ~c contract with the value's c
   const duals = kernel.shape.dual.names;
   const mapping: Record<string, Shape> = {};
@@ -167,9 +187,9 @@ export function convolve(value: Tensor, kernel: Tensor, size: ConvolveSize = 'sa
     const off: number[] = [];
     let r = flat;
     for (let i = names.length - 1; i >= 0; i--) { off[i] = r % counts[i]; r = Math.floor(r / counts[i]); }
-    const window: Record<string, [number, number]> = {};
+    const window: Record<string, [number, number] | [number, number, number]> = {};
     const at: Record<string, number> = {};
-    names.forEach((n, i) => { window[n] = [off[i], off[i] + outSize[n]]; at[n] = off[i]; });
+    names.forEach((n, i) => { window[n] = step[n] === 1 ? [off[i], off[i] + outSize[n]] : [off[i], off[i] + step[n] * (outSize[n] - 1) + 1, step[n]]; at[n] = off[i]; });
     const term = mul(get(v, window), get(k, at));
     acc = acc ? add(acc, term) : term;
   }

@@ -106,7 +106,7 @@ export class OnnxBuilder implements Lowering {
       if (hit) return hit;
     }
     const name = this.fresh('const');
-    this.root.initializers.push({ name, dataType: ONNX_TYPE[dtype], dims: dims.slice(), rawData: bytes });
+    this.root.initializers.push({ name, dataType: ONNX_TYPE[dtype], dims: onnxDims(dims, dtype), rawData: bytes });
     if (key) this.root.constCache.set(key, name);
     return name;
   }
@@ -119,6 +119,7 @@ export class OnnxBuilder implements Lowering {
   scalar(value: number | boolean, dtype: DType): string {
     let bytes: Uint8Array;
     switch (dtype) {
+      case 'complex64': bytes = new Uint8Array(Float32Array.of(Number(value), 0).buffer); break;
       case 'float32': bytes = new Uint8Array(Float32Array.of(Number(value)).buffer); break;
       case 'float64': bytes = new Uint8Array(Float64Array.of(Number(value)).buffer); break;
       case 'int32': bytes = new Uint8Array(Int32Array.of(Number(value)).buffer); break;
@@ -140,7 +141,9 @@ export class OnnxBuilder implements Lowering {
   }
 
   cast(name: string, from: DType, to: DType): string {
-    return from === to ? name : this.node('Cast', [name], { to: ONNX_TYPE[to] });
+    if (from === to) return name;
+    if (from === 'complex64' || to === 'complex64') throw new Error(`internal: a ${from} → ${to} conversion is not a Cast (complex values have a trailing axis)`);
+    return this.node('Cast', [name], { to: ONNX_TYPE[to] });
   }
 
   transpose(v: OnnxValue, names: readonly string[]): string {
@@ -148,7 +151,9 @@ export class OnnxBuilder implements Lowering {
     if (perm.some((p) => p < 0) || perm.length !== v.shape.rank) {
       throw new Error(`internal: cannot transpose ${v.shape} to (${names.join(', ')})`);
     }
-    return perm.every((p, i) => p === i) ? v.name : this.node('Transpose', [v.name], { perm });
+    if (perm.every((p, i) => p === i)) return v.name;
+    // a complex value's trailing (real, imaginary) axis stays last
+    return this.node('Transpose', [v.name], { perm: v.dtype === 'complex64' ? [...perm, perm.length] : perm });
   }
 
   align(v: OnnxValue, to: Shape): string {
@@ -171,13 +176,18 @@ function attribute(name: string, v: OnnxAttr): AttributeObj {
   if ('float' in v) return { name, type: ATTR.FLOAT, f: v.float };
   if ('graph' in v) return { name, type: ATTR.GRAPH, g: v.graph._subgraph as GraphObj };
   const t = v.tensor;
-  return { name, type: ATTR.TENSOR, t: { dims: t.shape.sizes as number[], dataType: ONNX_TYPE[t.dtype], rawData: rawBytes(t).slice() } };
+  return { name, type: ATTR.TENSOR, t: { dims: onnxDims(t.shape.sizes as number[], t.dtype), dataType: ONNX_TYPE[t.dtype], rawData: rawBytes(t).slice() } };
+}
+
+/** ONNX dims of a value: complex64 has a trailing axis of 2 (real, imaginary). */
+function onnxDims(dims: readonly number[], dtype: DType): number[] {
+  return dtype === 'complex64' ? [...dims, 2] : dims.slice();
 }
 
 function valueInfo(name: string, shape: Shape, dtype: DType, doc?: string): ValueInfoObj {
   return {
     name,
-    type: { tensorType: { elemType: ONNX_TYPE[dtype], shape: { dim: shape.dims.map((d) => ({ dimValue: d.size! })) } } },
+    type: { tensorType: { elemType: ONNX_TYPE[dtype], shape: { dim: onnxDims(shape.sizes as number[], dtype).map((n) => ({ dimValue: n })) } } },
     ...(doc ? { docString: doc } : {}),
   };
 }

@@ -7,6 +7,8 @@ import { broadcastShapes, mergeShapes } from '../shape';
 import { definePrimitive, type Aval, type Lowering, type OnnxValue, type Primitive } from './registry';
 import { mapElementwise, castData, broadcastMap, type MapOptions } from '../eager/kernels';
 import { Tensor } from '../tensor';
+import { complexMap, complexAdd, complexSub, complexMul, complexOperands, complexMulOnnx, complexParts, asComplexOnnx, type ComplexFn } from './complex';
+import { DTypeError } from '../errors';
 
 const shapeOf = (ins: readonly Aval[]) => broadcastShapes(ins.map((a) => a.shape));
 
@@ -24,21 +26,26 @@ interface UnarySpec {
   onnx: string | ((g: Lowering, x: string, out: Aval, input: OnnxValue) => string);
   /** dtype the ONNX op takes; defaults to the result dtype. */
   onnxInput?: (d: DType) => DType;
+  /** complex64 inputs: the eager kernel on interleaved data and the lowering on the (…, 2) value. */
+  complex?: { impl: (data: Float32Array) => Float32Array; lower: (g: Lowering, x: OnnxValue) => string };
 }
 
 function unary(name: string, spec: UnarySpec): Primitive<undefined> {
   return definePrimitive<undefined>({
     name,
     group: 'elementwise',
+    complex: spec.complex !== undefined,
     shape: (ins) => ins[0].shape,
     dtype: (ins) => spec.dtype(ins[0].dtype),
     impl: ([x], _p, out) => {
+      if (x.dtype === 'complex64') return spec.complex!.impl(x._data as Float32Array);
       // compute on the input converted as the lowering converts it (e.g. int32 → float32 before sin)
       const inT = spec.onnxInput ? spec.onnxInput(x.dtype) : out.dtype;
       const xin = inT === x.dtype || inT === 'bool' ? x : castTensor(x, inT);
       return mapElementwise([xin], out.shape, out.dtype, spec.fn, { big: spec.big });
     },
     lower: (g, [x], _p, out) => {
+      if (x.dtype === 'complex64') return spec.complex!.lower(g, x);
       const inT = spec.onnxInput ? spec.onnxInput(x.dtype) : out.dtype;
       const xin = g.cast(x.name, x.dtype, inT);
       return typeof spec.onnx === 'string' ? g.node(spec.onnx, [xin]) : spec.onnx(g, xin, out, x);
@@ -56,8 +63,22 @@ function roundHalfEven(x: number): number {
   return Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;
 }
 
-export const neg = unary('neg', { dtype: same, fn: (x) => -x, big: (x) => -x, onnx: 'Neg' });
-export const abs = unary('abs', { dtype: same, fn: Math.abs, big: (x) => (x < 0n ? -x : x), onnx: 'Abs' });
+export const neg = unary('neg', {
+  dtype: same, fn: (x) => -x, big: (x) => -x, onnx: 'Neg',
+  complex: { impl: (d) => d.map((v) => -v), lower: (g, x) => g.node('Neg', [x.name]) },
+});
+/** |x|; of complex64 the modulus as float32 (NumPy), from float64 parts so that it never overflows early. */
+export const abs = unary('abs', {
+  dtype: (d) => (d === 'complex64' ? 'float32' : same(d)), fn: Math.abs, big: (x) => (x < 0n ? -x : x), onnx: 'Abs',
+  complex: {
+    impl: (d) => Float32Array.from({ length: d.length / 2 }, (_, i) => Math.hypot(d[2 * i], d[2 * i + 1])),
+    lower: (g, x) => {
+      const [re, im] = complexParts(g, x.name).map((p) => g.cast(p, 'float32', 'float64'));
+      const sq = g.node('Add', [g.node('Mul', [re, re]), g.node('Mul', [im, im])]);
+      return g.cast(g.node('Sqrt', [sq]), 'float64', 'float32');
+    },
+  },
+});
 export const sign = unary('sign', {
   dtype: roundLike, fn: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN), big: (x) => (x > 0n ? 1n : x < 0n ? -1n : 0n),
   // onnxruntime's int64 Sign only looks at the low 32 bits: compare instead
@@ -120,10 +141,17 @@ export const isFinite = unary('isFinite', {
 export const cast = definePrimitive<{ dtype: DType }>({
   name: 'cast',
   group: 'elementwise',
+  complex: true,
   shape: (ins) => ins[0].shape,
-  dtype: (_ins, p) => p.dtype,
+  dtype: ([x], p) => {
+    if (x.dtype === 'complex64' && p.dtype !== 'complex64') {
+      throw new DTypeError(`math.cast: complex64 → ${p.dtype} would drop the imaginary part of ${x.shape}; use math.real(t), math.imag(t) or math.abs(t)`);
+    }
+    return p.dtype;
+  },
   impl: ([x], p) => castData(x, p.dtype),
   lower: (g, [x], p) => {
+    if (p.dtype === 'complex64') return x.dtype === 'complex64' ? x.name : asComplexOnnx(g, x.name, x.dtype, x.shape.rank);
     const c = g.cast(x.name, x.dtype, p.dtype);
     if (!isFloat(x.dtype) || !isInt(p.dtype)) return c;
     // spelled out, so that every execution provider follows the rule (CUDA saturates instead)
@@ -145,6 +173,8 @@ interface BinarySpec {
   fn: (a: number, b: number) => number;
   opts?: MapOptions;
   onnx: string | ((g: Lowering, a: string, b: string, t: DType) => string);
+  /** complex64 results (either operand complex): the eager kernel on (re, im) parts and the lowering of aligned complex values of `rank` ONNX dims (before the trailing axis). */
+  complex?: { fn: ComplexFn; lower: (g: Lowering, a: string, b: string) => string };
 }
 
 function binary(name: string, spec: BinarySpec): Primitive<undefined> {
@@ -152,15 +182,21 @@ function binary(name: string, spec: BinarySpec): Primitive<undefined> {
   return definePrimitive<undefined>({
     name,
     group: 'elementwise',
+    complex: spec.complex !== undefined,
     shape: shapeOf,
     dtype: ([a, b]) => spec.dtype(a, b),
     impl: (ins, _p, out) => {
+      if (out.dtype === 'complex64') return complexMap(ins, out.shape, spec.complex!.fn);
       const t = computeType(ins[0], ins[1]);
       // one rule for mixed dtypes on both paths: convert the operands to the compute dtype, then compute
       const cast = ins.map((x) => (x.dtype === t ? x : castTensor(x, t)));
       return mapElementwise(cast, out.shape, out.dtype, spec.fn, spec.opts);
     },
     lower: (g, [a, b], _p, out) => {
+      if (out.dtype === 'complex64') {
+        const [x, y] = complexOperands(g, [a, b], out.shape);
+        return spec.complex!.lower(g, x, y);
+      }
       const t = computeType(a, b);
       const x = g.cast(g.align(a, out.shape), a.dtype, t);
       const y = g.cast(g.align(b, out.shape), b.dtype, t);
@@ -195,9 +231,18 @@ function intFloorMod(a: number, b: number): number {
   return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
 }
 
-export const add = binary('add', { dtype: arithType, fn: (a, b) => a + b, opts: { big: (a, b) => a + b }, onnx: 'Add' });
-export const sub = binary('sub', { dtype: arithType, fn: (a, b) => a - b, opts: { big: (a, b) => a - b }, onnx: 'Sub' });
-export const mul = binary('mul', { dtype: arithType, fn: (a, b) => a * b, opts: { big: (a, b) => a * b, int32: Math.imul }, onnx: 'Mul' });
+export const add = binary('add', {
+  dtype: arithType, fn: (a, b) => a + b, opts: { big: (a, b) => a + b }, onnx: 'Add',
+  complex: { fn: complexAdd, lower: (g, a, b) => g.node('Add', [a, b]) },
+});
+export const sub = binary('sub', {
+  dtype: arithType, fn: (a, b) => a - b, opts: { big: (a, b) => a - b }, onnx: 'Sub',
+  complex: { fn: complexSub, lower: (g, a, b) => g.node('Sub', [a, b]) },
+});
+export const mul = binary('mul', {
+  dtype: arithType, fn: (a, b) => a * b, opts: { big: (a, b) => a * b, int32: Math.imul }, onnx: 'Mul',
+  complex: { fn: complexMul, lower: complexMulOnnx },
+});
 /** True division: ints divide as floats (`1 / 2` is 0.5), like ΦML and NumPy. */
 export const div = binary('div', { dtype: floatType, fn: (a, b) => a / b, onnx: 'Div' });
 

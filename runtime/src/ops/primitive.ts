@@ -71,6 +71,8 @@ export interface Primitive<P = undefined> {
   lower(g: Lowering, ins: readonly OnnxValue[], params: P, out: Aval): string;
   /** Recorded even without traced inputs while a trace is active (random numbers). */
   readonly effectful?: boolean;
+  /** Takes complex64 inputs (its rules and kernels handle them); other primitives refuse them in `bind`. */
+  readonly complex?: boolean;
   /**
    * Multi-output primitives (loops): the abstract values of all outputs. `shape` / `dtype` then
    * describe the first one, and `implAll` / `lowerAll` replace `impl` / `lower`.

@@ -7,6 +7,7 @@
 import { Tensor, type TraceHandle } from '../tensor';
 import { currentTrace, foreignTracerError, type Trace } from '../trace/trace';
 import type { Primitive } from './primitive';
+import { DTypeError } from '../errors';
 
 export type { Aval, OpGroup, OnnxValue, OnnxAttr, Lowering, Primitive } from './primitive';
 
@@ -24,6 +25,7 @@ export function primitives(): ReadonlyMap<string, Primitive<any>> { return REGIS
 
 /** Applies a primitive: eagerly when all inputs are concrete, else records it in the trace. */
 export function bind<P>(prim: Primitive<P>, ins: readonly Tensor[], params: P): Tensor {
+  if (!prim.complex) refuseComplex(prim, ins);
   const trace = traceOf(prim, ins);
   const shape = prim.shape(ins, params);
   const dtype = prim.dtype(ins, params);
@@ -34,10 +36,26 @@ export function bind<P>(prim: Primitive<P>, ins: readonly Tensor[], params: P): 
 /** `bind` for multi-output primitives (loops): all outputs, eagerly or as tracers. */
 export function bindAll<P>(prim: Primitive<P>, ins: readonly Tensor[], params: P): Tensor[] {
   if (!prim.outputs || !prim.implAll) throw new Error(`internal: primitive '${prim.name}' has a single output; use bind`);
+  if (!prim.complex) refuseComplex(prim, ins);
   const trace = traceOf(prim, ins);
   const avals = prim.outputs(ins, params);
   if (trace === undefined) return prim.implAll(ins, params);
   return trace.recordAll(prim, ins, params, avals);
+}
+
+/** The primitives that take complex64 values, for the refusal below. */
+function complexOps(): string {
+  return [...REGISTRY.values()].filter((p) => p.complex).map((p) => p.name).join(', ');
+}
+
+/** complex64 values only enter the primitives written for them: the others say which op and what to do. */
+function refuseComplex(prim: Primitive<any>, ins: readonly Tensor[]): void {
+  const c = ins.find((t) => t.dtype === 'complex64');
+  if (c === undefined) return;
+  throw new DTypeError(
+    `${prim.name} does not take complex64 values (got a complex64 tensor ${c.shape}); complex64 works in ${complexOps()}: ` +
+      'convert first with math.real(t), math.imag(t) or math.abs(t)',
+  );
 }
 
 /**

@@ -73,7 +73,8 @@ function initOrt(mod: any): void {
   try { mod.initOrt(); } finally { native.initOrtOnce = initOnce; }
 }
 
-const ORT_TYPE: Record<DType, string> = { float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int64', bool: 'bool' };
+// complex64 travels as float32 with a trailing (real, imaginary) axis: the same interleaved data
+const ORT_TYPE: Record<DType, string> = { float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int64', bool: 'bool', complex64: 'float32' };
 
 export interface IOSpec { readonly name: string; readonly dims: readonly number[]; readonly dtype: DType }
 
@@ -157,7 +158,7 @@ export class OrtSession {
     this.session = session;
     this.device = device;
     for (const io of inputs) {
-      const feed = { type: ORT_TYPE[io.dtype], dims: io.dims, data: undefined as TypedArray | undefined, location: 'cpu' as const };
+      const feed = { type: ORT_TYPE[io.dtype], dims: io.dtype === 'complex64' ? [...io.dims, 2] : io.dims, data: undefined as TypedArray | undefined, location: 'cpu' as const };
       this.feeds[io.name] = feed;
       this.feedList.push(feed);
     }

@@ -90,7 +90,7 @@ export function mapSubgraphs(e: Eqn, fn: (g: Graph) => Graph): Eqn {
   return params ? { ...e, params } : e;
 }
 
-const SHORT: Record<DType, string> = { float32: 'f32', float64: 'f64', int32: 'i32', int64: 'i64', bool: 'bool' };
+const SHORT: Record<DType, string> = { float32: 'f32', float64: 'f64', int32: 'i32', int64: 'i64', bool: 'bool', complex64: 'c64' };
 
 function avalText(shape: Shape, dtype: DType): string {
   return `${SHORT[dtype]}[${shape.dims.map((d) => `${d.name}=${d.size}`).join(',')}]`;

@@ -18,6 +18,7 @@
 import { Tensor } from './tensor';
 import { JitError } from './errors';
 import { where, cast, logicalAnd, logicalOr, logicalNot } from './operations';
+import { whileLoop, type LoopState } from './loops';
 
 /** Which branch(es) to run for a condition value. `mask` is set when both run. */
 type Decision = { readonly run: 'then' } | { readonly run: 'else' } | { readonly run: 'both'; readonly mask: Tensor };
@@ -236,4 +237,55 @@ export function truth(cond: unknown, site?: string, reason?: string): boolean {
       `be converted to an element-wise math.where${why}. Reduce the condition (.all / .any, math.all / math.any) ` +
       'or restructure the code so that both branches assign the same variables.',
   );
+}
+
+/**
+ * A converted `while` / `do … while` / `for (;;)` loop whose condition the transformer found to
+ * depend on a traced tensor (AutoGraph's `while_stmt`). `getState` / `setState` read and write the
+ * loop-carried variables (`names`: assigned in the loop and declared before it). While the
+ * condition is a JS value or a concrete tensor the loop runs in JS (a concrete tensor goes on while
+ * any element is true, as `math.whileLoop`); once it is a traced tensor the rest of the loop is one
+ * `math.whileLoop` over the carried variables (one ONNX `Loop`), and their final values are written
+ * back. `doWhile`: the body runs once before the first test.
+ */
+export function whileStmt(
+  cond: () => unknown,
+  body: () => void,
+  site: string | undefined,
+  names: readonly string[],
+  getState: () => unknown[],
+  setState: (state: unknown[]) => void,
+  doWhile = false,
+): void {
+  if (doWhile) body();
+  let c = cond();
+  for (;;) {
+    if (c instanceof Tensor && !c.available) break;
+    if (c instanceof Tensor ? !c.any : !c) return;
+    body();
+    c = cond();
+  }
+  const values = getState();
+  const init: Record<string, unknown> = {};
+  names.forEach((n, i) => {
+    const v = values[i];
+    if (v === undefined || v === null || typeof v === 'string' || typeof v === 'function') {
+      throw new JitError(
+        `The loop${at(site)} has a traced condition, so it runs as math.whileLoop with '${n}' as loop state, ` +
+          `but '${n}' is ${describe(v)} before the loop. Give it a tensor or number value before the loop.`);
+    }
+    init[n] = v;
+  });
+  const toArray = (s: Record<string, unknown>) => names.map((n) => s[n]);
+  const final = whileLoop(
+    (s: LoopState) => { setState(toArray(s as Record<string, unknown>)); return cond(); },
+    (s: LoopState) => {
+      setState(toArray(s as Record<string, unknown>));
+      body();
+      const next = getState();
+      return Object.fromEntries(names.map((n, i) => [n, next[i]])) as LoopState;
+    },
+    init as LoopState,
+  );
+  setState(toArray(final as Record<string, unknown>));
 }

@@ -496,11 +496,19 @@ class FileAnalyzer extends BranchAnalysis {
     const site = this.site(loop);
     const kw = t.isForStatement(loop) ? 'for' : t.isDoStatement(loop) ? 'do…while' : 'while';
     if (ci.kind === 'tensor' && ci.traced) {
-      ctx.plans.set(loop, { kind: 'truth', reason: 'a loop condition must be concrete', site });
-      this.report(ctx, rules.tracedLoop, test,
-        `The ${kw} loop condition '${short(test.getText(this.sf))}' depends on ${this.depsText(ci.deps)}: loops run in JS while tracing, ` +
-          `so their trip count must be known then. Use a static bound (a number or shape size, or an auxiliary argument) and select with math.where inside the loop${this.auxHint(ci.deps)}.`,
-        this.depsRelated(ci.deps, ctx));
+      const problems = this.loopProblems(loop, test, ctx);
+      const carried = problems.carried;
+      if (problems.list.length === 0) {
+        ctx.plans.set(loop, { kind: 'whileStmt', carried, site, doWhile: t.isDoStatement(loop) });
+      } else {
+        ctx.plans.set(loop, { kind: 'truth', reason: problems.list[0].reason, site });
+        const condRel: Related = { node: test, message: `The condition '${short(test.getText(this.sf))}' depends on ${this.depsText(ci.deps)}.` };
+        for (const b of problems.list) {
+          this.report(ctx, rules.tracedLoop, b.node,
+            `The ${kw} loop condition '${short(test.getText(this.sf))}' depends on ${this.depsText(ci.deps)}, so tensorjit converts the loop into math.whileLoop ` +
+              `(one ONNX Loop), but ${b.message}`, [...b.related, condRel]);
+        }
+      }
       this.visit(test, ctx);
     } else if (ci.kind === 'tensor') {
       ctx.plans.set(loop, { kind: 'truth', reason: 'a loop condition must be concrete', site });

@@ -112,6 +112,82 @@ export abstract class BranchAnalysis extends ExpressionChecks {
     return out;
   }
 
+  /**
+   * What prevents converting a loop with a traced condition into math.whileLoop, and the
+   * loop-carried variables: those of the jit function (declared before the loop, or in a `for`
+   * initialiser) that the loop assigns. A variable without a value before the loop is carried
+   * only if used after it (then it is a problem: first defined inside the loop).
+   */
+  protected loopProblems(loop: ts.IterationStatement, test: ts.Expression, ctx: Ctx): { list: Blocker[]; carried: string[] } {
+    const t = this.t;
+    const list: Blocker[] = [];
+    const inc = t.isForStatement(loop) ? loop.incrementor : undefined;
+    const parts: ts.Node[] = [loop.statement, test, ...(inc ? [inc] : [])];
+    const bodyStmts = [loop.statement];
+    for (const j of escapingJumps(t, bodyStmts, (g) => this.isStaticCondition(g.expression, ctx))) {
+      const kw = t.isBreakStatement(j) ? 'break' : t.isContinueStatement(j) ? 'continue' : 'throw';
+      list.push({
+        rule: rules.tracedLoop, node: j, related: [], reason: `the loop contains '${kw}'`,
+        message: kw === 'throw'
+          ? `its body throws: a traced loop cannot stop with an exception. Check the condition before calling the jit function.`
+          : `'${kw}' in its body is not converted: write the exit into the condition (e.g. while (c.and(notDone)) with a 'done' mask updated by math.where).`,
+      });
+    }
+    walkAll(t, bodyStmts, (n) => {
+      if (t.isReturnStatement(n)) {
+        list.push({
+          rule: rules.tracedLoop, node: n, related: [], reason: "the loop contains 'return'",
+          message: "'return' in its body is not converted: keep the result in a loop variable and return it after the loop.",
+        });
+      }
+    });
+    for (const v of varDeclarations(t, bodyStmts)) {
+      list.push({ rule: rules.tracedLoop, node: v, related: [], reason: "the loop contains a 'var' declaration",
+        message: "its body declares a 'var', which would not be visible after the loop (the body runs as a function): use 'let' or 'const'." });
+    }
+    for (const b of this.sideEffects(parts, short(test.getText(this.sf)), ctx)) {
+      list.push({ ...b, rule: rules.tracedLoop, message: `its body changes outer state (${b.reason}), which happens once while tracing, not once per iteration: ${b.message}` });
+    }
+    const carried: string[] = [];
+    const inside = (n: ts.Node, c: ts.Node) => n.pos >= c.pos && n.end <= c.end;
+    const followed = this.followedFunctions(parts, ctx);
+    const seen = new Set<ts.Symbol>();
+    walkAll(t, [...parts, ...followed], (n) => {
+      if (!t.isIdentifier(n) || !isWrite(t, n)) return;
+      const sym = refSymbol(t, this.checker, n);
+      if (!sym || seen.has(sym)) return;
+      seen.add(sym);
+      const decl = sym.valueDeclaration ?? sym.declarations?.[0];
+      if (!decl || !inside(decl, ctx.root.fn) || parts.some((p) => inside(decl, p)) || followed.some((f) => inside(decl, f))) return;
+      const name = sym.getName();
+      const type = this.checker.getTypeOfSymbolAtLocation(sym, decl);
+      const inInit = t.isForStatement(loop) && !!loop.initializer && inside(decl, loop.initializer);
+      const hasValue = inInit ? !!(t.isVariableDeclaration(decl) && decl.initializer) : ctx.refs.hasValueBefore(sym, loop);
+      const use = ctx.refs.liveAfter(sym, loop);
+      if (!hasValue) {
+        if (use) {
+          list.push({ rule: rules.tracedLoop, node: n, reason: `'${name}' is first defined inside the loop`,
+            related: [{ node: use, message: `'${name}' is used here after the loop.` }],
+            message: `'${name}' is first assigned inside the loop and used after it: the loop state needs a value before the loop. Give '${name}' a value before the loop.` });
+        }
+        return;
+      }
+      if (ctx.prov.deadCounter(n, loop)) return; // only updated, never read: stays a JS number
+      if (!this.types.mergeable(type)) {
+        list.push({ rule: rules.tracedLoop, node: n, reason: `'${name}' cannot be loop state`,
+          related: [{ node: decl, message: `'${name}' is declared here.` }],
+          message: `'${name}' (type ${this.types.text(type)}) is assigned in the loop, but the loop state can only hold tensors, numbers, booleans and arrays / plain objects of them. Compute it outside the loop.` });
+        return;
+      }
+      carried.push(name);
+    });
+    if (carried.length === 0 && list.length === 0) {
+      list.push({ rule: rules.tracedLoop, node: test, related: [], reason: 'the loop assigns no variable',
+        message: 'the loop assigns no variable declared before it, so its condition can never change: assign the loop variables in the body.' });
+    }
+    return { list, carried };
+  }
+
   /** A JS condition (not a tensor, not traced): a branch under it runs or not while tracing. */
   protected abstract isStaticCondition(e: ts.Expression, ctx: Ctx): boolean;
 

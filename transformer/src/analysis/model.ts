@@ -62,6 +62,11 @@ export type Plan =
   | { readonly kind: 'ifStmt'; readonly outputs: readonly string[]; readonly restore: readonly string[]; readonly site: string }
   /** `if` whose branches all return → `return controlFlow.ifReturn(cond, then, else, site, getState, setState)`. */
   | { readonly kind: 'ifReturn'; readonly absorb?: Absorb; readonly restore: readonly string[]; readonly site: string }
+  /**
+   * A loop with a traced condition → `controlFlow.whileStmt(() => cond, () => { body }, site,
+   * carried, getState, setState, doWhile)` (a `for` keeps its initialiser before it).
+   */
+  | { readonly kind: 'whileStmt'; readonly carried: readonly string[]; readonly site: string; readonly doWhile: boolean }
   /** A condition kept as JS but guarded: `controlFlow.truth(cond, site, reason)`. */
   | { readonly kind: 'truth'; readonly reason: string; readonly site: string }
   /** An expression JS tests for truth, wrapped: `controlFlow.truth(e, site, reason)`. */

@@ -269,6 +269,14 @@ export class Provenance {
       if (inside(decl, p)) break; // declared inside: local to the branch
       if (isFunctionLike(t, p)) break;
       let cond: ts.Expression | undefined;
+      // a loop converted to math.whileLoop: its carried variables are tensors in the body and after it
+      if ((t.isWhileStatement(p) || t.isDoStatement(p) || t.isForStatement(p)) && !this.deadCounter(w, p)) {
+        const test = t.isForStatement(p) ? p.condition : p.expression;
+        if (test && this.isTensorCondition(test) && this.deps(test).length && (inside(use, p) || use.pos >= p.end)) {
+          acc = union(union(acc, [{ key: `l:${p.pos}:${w.text}`, name: w.text, kind: 'merged', node: test }]), this.deps(test));
+        }
+        continue;
+      }
       if (t.isIfStatement(p) && c !== p.expression && this.isTensorCondition(p.expression)) cond = p.expression;
       if (t.isConditionalExpression(p) && c !== p.condition && this.isTensorCondition(p.condition)) cond = p.condition;
       if (!cond) continue;
@@ -278,6 +286,24 @@ export class Provenance {
       if (d.length) acc = union(union(acc, [{ key: `m:${p.pos}:${w.text}`, name: w.text, kind: 'merged', node: cond }]), d);
     }
     return acc;
+  }
+
+  /**
+   * A variable the loop only updates (`i++` of a `for` counter nobody reads) and nobody reads after
+   * it: not loop state, it stays a JS number (updated once while tracing).
+   */
+  deadCounter(w: ts.Identifier, loop: ts.Node): boolean {
+    const t = this.t;
+    const sym = refSymbol(t, this.checker, w);
+    if (!sym) return false;
+    let live = false;
+    walk(t, this.root.fn, (n) => {
+      if (live || !t.isIdentifier(n) || refSymbol(t, this.checker, n) !== sym) return;
+      const decl = sym.valueDeclaration;
+      if (decl && t.isVariableDeclaration(decl) && decl.name === n) return;
+      if (inside(n, loop) ? !isWrite(t, n) : n.pos >= loop.end) live = true;
+    }, true);
+    return !live;
   }
 
   /** What an assignment to `id` stores: the right side (compound assignments and ++ / -- also the old value). */

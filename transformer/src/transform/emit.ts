@@ -204,6 +204,29 @@ export function rewriteFile(t: TS, context: ts.TransformationContext, sf: ts.Sou
       const inner = t.visitEachChild(node, visitor, context);
       return call('controlFlow', 'truth', [inner, str(plan.site), str(plan.reason)], node);
     }
+    if (plan?.kind === 'whileStmt' && (t.isWhileStatement(node) || t.isDoStatement(node) || t.isForStatement(node))) {
+      const test = t.isForStatement(node) ? node.condition! : node.expression;
+      const cond = thunk(t.visitNode(test, visitor, t.isExpression)!);
+      const bodyStmts = processList(stmtsOf(t, node.statement));
+      if (t.isForStatement(node) && node.incrementor) {
+        bodyStmts.push(f.createExpressionStatement(t.visitNode(node.incrementor, visitor, t.isExpression)!));
+      }
+      const ids = () => plan.carried.map((n) => f.createIdentifier(n));
+      const state = f.createUniqueName('state');
+      const args: ts.Expression[] = [cond, thunk(f.createBlock(bodyStmts, true)), str(plan.site), f.createArrayLiteralExpression(plan.carried.map(str)),
+        thunk(f.createArrayLiteralExpression(ids())),
+        f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, state)], undefined,
+          f.createToken(t.SyntaxKind.EqualsGreaterThanToken),
+          f.createBlock([f.createExpressionStatement(f.createAssignment(f.createArrayLiteralExpression(ids()), state))], false))];
+      if (plan.doWhile) args.push(f.createTrue());
+      const loopCall = withRange(f.createExpressionStatement(call('controlFlow', 'whileStmt', args, node)), node);
+      if (!t.isForStatement(node) || !node.initializer) return loopCall;
+      const init = node.initializer;
+      const initStmt = t.isVariableDeclarationList(init)
+        ? f.createVariableStatement(undefined, t.visitNode(init, visitor, t.isVariableDeclarationList)!)
+        : f.createExpressionStatement(t.visitNode(init, visitor, t.isExpression)!);
+      return withRange(f.createBlock([initStmt, loopCall], true), node);
+    }
     if (plan?.kind === 'truth' && (t.isWhileStatement(node) || t.isDoStatement(node) || t.isForStatement(node))) {
       const guard = (e: ts.Expression) => call('controlFlow', 'truth', [t.visitNode(e, visitor, t.isExpression)!, str(plan.site), str(plan.reason)], e);
       const body = t.visitNode(node.statement, visitor, t.isStatement)!;

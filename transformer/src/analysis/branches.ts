@@ -145,8 +145,8 @@ export abstract class BranchAnalysis extends ExpressionChecks {
       list.push({ rule: rules.tracedLoop, node: v, related: [], reason: "the loop contains a 'var' declaration",
         message: "its body declares a 'var', which would not be visible after the loop (the body runs as a function): use 'let' or 'const'." });
     }
-    for (const b of this.sideEffects(parts, short(test.getText(this.sf)), ctx)) {
-      list.push({ ...b, rule: rules.tracedLoop, message: `its body changes outer state (${b.reason}), which happens once while tracing, not once per iteration: ${b.message}` });
+    for (const b of this.sideEffects(parts, short(test.getText(this.sf)), ctx, false, true)) {
+      list.push({ ...b, rule: rules.tracedLoop, message: `its body changes outer state: ${b.message}` });
     }
     const carried: string[] = [];
     const inside = (n: ts.Node, c: ts.Node) => n.pos >= c.pos && n.end <= c.end;
@@ -176,7 +176,7 @@ export abstract class BranchAnalysis extends ExpressionChecks {
       if (!this.types.mergeable(type)) {
         list.push({ rule: rules.tracedLoop, node: n, reason: `'${name}' cannot be loop state`,
           related: [{ node: decl, message: `'${name}' is declared here.` }],
-          message: `'${name}' (type ${this.types.text(type)}) is assigned in the loop, but the loop state can only hold tensors, numbers, booleans and arrays / plain objects of them. Compute it outside the loop.` });
+          message: `'${name}' (type ${this.types.text(type)}) is assigned in the loop and so would be loop state, which can only hold tensors, numbers, booleans and arrays / plain objects of them. Compute it outside the loop.` });
         return;
       }
       carried.push(name);
@@ -273,14 +273,19 @@ export abstract class BranchAnalysis extends ExpressionChecks {
    * `expressionArms` (the arms of `?:`, the right side of `&&` / `||`), assignments to any variable
    * declared outside them count too: expression arms have no state merging.
    */
-  protected sideEffects(nodes: readonly ts.Node[], cond: string, ctx: Ctx, expressionArms = false): Blocker[] {
+  protected sideEffects(nodes: readonly ts.Node[], cond: string, ctx: Ctx, expressionArms = false, inLoop = false): Blocker[] {
     const t = this.t;
     const out: Blocker[] = [];
     // what the branches run includes the local functions they call (a setter closure)
     const followed = this.followedFunctions(nodes, ctx);
     nodes = [...nodes, ...followed];
     const stmts = nodes as readonly ts.Statement[];
-    const fix = 'Both branches run while tracing, so the mutation happens whatever the condition is. Return the new value instead (merged with math.where), or make the condition static (an auxiliary argument).';
+    const fix = inLoop
+      ? 'The body of a converted loop runs once while tracing (as the math.whileLoop body), not once per iteration, so the change would happen once. ' +
+        'Keep the value in a variable declared before the loop and assigned in it (it becomes loop state), or make the condition static (an auxiliary argument).'
+      : 'Both branches run while tracing, so the mutation happens whatever the condition is. Return the new value instead (merged with math.where), or make the condition static (an auxiliary argument).';
+    const scope = inLoop ? 'the loop' : 'the branches';
+    const under = inLoop ? `in the loop with the traced condition '${cond}'` : `under the traced condition '${cond}'`;
     const baseOf = (e: ts.Expression): ts.Node => {
       let b = skipOuter(t, e);
       while (t.isPropertyAccessExpression(b) || t.isElementAccessExpression(b) || t.isCallExpression(b)) b = skipOuter(t, b.expression);
@@ -295,7 +300,7 @@ export abstract class BranchAnalysis extends ExpressionChecks {
       return { decl, name: base.text };
     };
     const declRel = (o: { decl?: ts.Node; name: string }): Related[] =>
-      o.decl ? [{ node: o.decl, message: `'${o.name}' is declared here, outside the branches.` }] : [];
+      o.decl ? [{ node: o.decl, message: `'${o.name}' is declared here, outside ${scope}.` }] : [];
     walkAll(t, nodes, (n) => {
       if (t.isIdentifier(n) && isWrite(t, n)) {
         const sym = refSymbol(t, this.checker, n);
@@ -304,7 +309,7 @@ export abstract class BranchAnalysis extends ExpressionChecks {
           out.push({
             rule: rules.sideEffect, node: n, reason: `it assigns the outer variable '${n.text}'`,
             related: [{ node: decl, message: `'${n.text}' is declared here, outside jit function '${ctx.root.name}'.` }],
-            message: `Assignment to '${n.text}', declared outside jit function '${ctx.root.name}', under the traced condition '${cond}'. ${fix}`,
+            message: `Assignment to '${n.text}', declared outside jit function '${ctx.root.name}', ${under}. ${fix}`,
           });
         } else if (decl && expressionArms && !nodes.some((a) => decl.pos >= a.pos && decl.end <= a.end)) {
           out.push({
@@ -350,7 +355,7 @@ export abstract class BranchAnalysis extends ExpressionChecks {
         if (o) {
           out.push({
             rule: rules.sideEffect, node: n, reason: `it mutates '${o.name}'`, related: declRel(o),
-            message: `${what} under the traced condition '${cond}': it changes state outside the branches. ${fix}`,
+            message: `${what} ${under}: it changes state outside ${scope}. ${fix}`,
           });
         }
       }

@@ -33,6 +33,10 @@ export interface Ctx {
   readonly plans: Map<ts.Node, Plan>;
   /** Set while visiting a loop test: conversions there are reported as 93003 (once). */
   loopTest?: { readonly loop: ts.IterationStatement; reported: boolean };
+  /** The `break` / `continue` statements of converted loops and the flag each sets. */
+  readonly jumpFlags: Map<ts.Node, string>;
+  /** Jumps and returns already reported (TS93003) by the traced loop around them: not again as TS93004. */
+  readonly loopReported: Set<ts.Node>;
 }
 
 /** A reason a tensor `if` cannot become `where`. */
@@ -43,6 +47,10 @@ export interface Blocker {
   readonly related: readonly Related[];
   /** Short text for the run-time guard when the condition is not traced. */
   readonly reason: string;
+  /** Blocks the conversion but is reported elsewhere (by the enclosing traced loop). */
+  readonly silent?: boolean;
+  /** A quick fix for the diagnostic (beyond the ignore directive). */
+  readonly fix?: Omit<Fix, 'code' | 'start' | 'length'>;
 }
 
 /** Source text for messages: one line, at most `max` characters. */

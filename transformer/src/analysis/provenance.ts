@@ -58,6 +58,9 @@ export interface Conversion {
   readonly fix: string;
 }
 
+/** Array methods whose result (an index, a boolean) depends on the elements only through the callback / argument. */
+const ARRAY_SEARCH = new Set(['findIndex', 'findLastIndex', 'indexOf', 'lastIndexOf', 'includes', 'some', 'every']);
+
 export class Provenance {
   private readonly memo = new Map<ts.Node, Deps>();
   private readonly symbolMemo = new Map<ts.Symbol, Deps>();
@@ -438,7 +441,11 @@ export class Provenance {
     }
     const callee = skipOuter(t, e.expression);
     let acc = args;
-    if (t.isPropertyAccessExpression(callee) || t.isElementAccessExpression(callee)) acc = union(acc, this.deps(callee.expression));
+    // an index or a JS boolean found in an array (of tensors): the array's structure is static while
+    // tracing, so only what the callback or the argument brings in can be traced (a tensor predicate
+    // is TS93001 where it is written, a traced JS value in it TS93002)
+    const structural = t.isPropertyAccessExpression(callee) && ARRAY_SEARCH.has(callee.name.text) && this.types.isArray(this.types.typeOf(callee.expression));
+    if (!structural && (t.isPropertyAccessExpression(callee) || t.isElementAccessExpression(callee))) acc = union(acc, this.deps(callee.expression));
     // a function declared inside the jit function: it reads traced values of the enclosing scope
     const sym = this.checker.getSymbolAtLocation(t.isPropertyAccessExpression(callee) ? callee.name : callee);
     const decl = sym?.valueDeclaration;

@@ -16,7 +16,7 @@
  * of the converted statement (`file.ts:line:col`) so that its errors point at user code.
  */
 import { Tensor } from './tensor';
-import { JitError, ShapeError } from './errors';
+import { JitError, ShapeError, DTypeError } from './errors';
 import { Shape } from './shape';
 import { wrap } from './create';
 import { where, cast, expand, logicalAnd, logicalOr, logicalNot } from './operations';
@@ -329,10 +329,18 @@ export function whileStmt(
       // from a number) took a wider shape in the body: start it with that shape, values repeated
       const entry = attempt <= names.length && e instanceof ShapeError ? widening(e, names, init) : undefined;
       setState(values);
-      if (!entry) throw e;
+      if (!entry) throw atLoop(e, site, names);
       init[entry.name] = expand(asTensor(init[entry.name]), entry.shape);
     }
   }
+}
+
+/** A state error of math.whileLoop, said at the converted loop in user code (same error class). */
+function atLoop(e: unknown, site: string | undefined, names: readonly string[]): unknown {
+  if (!(e instanceof ShapeError || e instanceof DTypeError) || !site) return e;
+  const message = `The loop at ${site} runs as math.whileLoop with ${names.map((n) => `'${n}'`).join(', ')} as loop state ` +
+    `('state.${names[0]}' is '${names[0]}'): ${e.message}`;
+  return e instanceof ShapeError ? new ShapeError(message, e.shapes) : new DTypeError(message);
 }
 
 /** The carried variable a ShapeError of math.whileLoop names, when the body only added dims to it. */

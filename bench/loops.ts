@@ -5,11 +5,14 @@
  * with a 10,000-iteration `math.iterate`, which must cost what a 10-iteration one costs (the graph
  * does not grow with the count), against a JS loop unrolled at trace time.
  *
- *   npm run bench -- --only poisson-cg,iterate-first-call
+ * (10) gradients through `math.iterate` (issue 13): first call and step for n = 10 / 1000, states
+ * stored vs recomputed.
+ *
+ *   npm run bench -- --only poisson-cg,iterate-first-call,loop-gradient
  */
 import { spawnSync } from 'child_process';
 import { math, spatial, Tensor, type JitFunction } from 'tensorjit';
-import { jitStateOf } from 'tensorjit/internal';
+import { jitStateOf, setLoopTrajectoryMode, type LoopTrajectoryMode } from 'tensorjit/internal';
 import { compare, type Contender, type ContenderResult, type HarnessOptions } from './harness';
 import { compiled, compiledOneThread, eager } from './contenders';
 import type { Context, WorkloadResult } from './workloads';
@@ -173,6 +176,68 @@ export async function iterateFirstCall(ctx: Context): Promise<WorkloadResult[]> 
     reference: {
       what: `the same function with ${counts[0]} iterations (the build must not grow with the count; the run does)`,
       buildRatio: +(rs[2].medianMs / rs[3].medianMs).toFixed(2),
+    },
+  }];
+}
+
+// (10) ------------------------------------------------------------------------------------------------------
+/**
+ * Gradients through `math.iterate` (issue 13): the backward pass is one more ONNX Loop running
+ * over the stored states in reverse, so the first call (trace + build) must not grow with the
+ * count; the step time of the gradient vs the forward alone, and the two ways of getting the
+ * states for the backward pass: 'store' (scan outputs of the forward Loop, the default) and
+ * 'recompute' (a second forward Loop emits them, the first keeps none).
+ */
+export async function loopGradient(ctx: Context): Promise<WorkloadResult[]> {
+  const counts = ctx.quick ? [10, 100] : [10, 1000];
+  const long = counts[1];
+  const x = math.randomNormal(spatial({ x: 100 }));
+  const step = (u: Tensor) => u.add(math.laplace(u, { padding: 'periodic' }).mul(0.1)).mul(0.99);
+  const loss = (n: number) => (u: Tensor) => math.sum(math.iterate(step, n, u).pow(2) as Tensor);
+  const grad = (n: number) => math.gradient(loss(n), { getOutput: false });
+  let fresh: JitFunction | undefined;
+  const firstCall = (n: number, what: 'first' | 'build'): Contender => ({
+    name: `${what === 'first' ? 'first call' : 'trace + build'}, gradient through iterate ${n}`, kind: 'tensorjit', singleShot: true,
+    note: what === 'first' ? 'trace + gradient + lower + session + run (the run does all iterations)' : 'trace + gradient + lower to ONNX + onnxruntime session, no run',
+    before: () => { fresh = math.jitCompile(grad(n), { name: 'gradIterated', transformed: false }); },
+    run: () => {
+      if (what === 'first') return (fresh!(x) as Tensor).data;
+      const st = jitStateOf(fresh!)!;
+      const values = st.bindArgs(undefined, [x]);
+      return (st.traceNew(values, st.keyOf(values, []), undefined, true) as any).load();
+    },
+    after: () => { fresh?.forgetTraces(); fresh = undefined; },
+  });
+  const stepOf = (name: string, fn: (u: Tensor) => Tensor, mode: LoopTrajectoryMode = 'store'): Contender => {
+    const fun = math.jitCompile(fn, { transformed: false });
+    return {
+      name, kind: 'tensorjit', note: `states for the backward pass: ${mode}`,
+      setup() { const prev = setLoopTrajectoryMode(mode); try { fun(x); } finally { setLoopTrajectoryMode(prev); } },
+      run: () => (fun(x) as Tensor).data,
+      output: () => (fun(x) as Tensor).data as Float32Array,
+      teardown: () => fun.forgetTraces(),
+    };
+  };
+  const steps: Contender[] = [
+    stepOf(`gradient step, iterate ${long} (states stored)`, grad(long)),
+    stepOf(`gradient step, iterate ${long} (states recomputed)`, grad(long), 'recompute'),
+    { ...stepOf(`forward step only, iterate ${long}`, loss(long)), output: undefined },
+    { ...stepOf(`gradient step, iterate ${counts[0]}`, grad(counts[0])), output: undefined },
+  ];
+  const rs = await run(ctx, `(10) gradient through math.iterate(f, n) on 100 values: step time`, steps);
+  const first = await run(ctx, `(10) gradient through math.iterate(f, n): first call`, [firstCall(long, 'first'), firstCall(counts[0], 'first'), firstCall(long, 'build'), firstCall(counts[0], 'build')], ctx.quick ? undefined : { rounds: 7, minRounds: 3 });
+  const ops = (fn: (u: Tensor) => Tensor) => { const f = math.jitCompile(fn, { transformed: false }); f(x); const n = f.traces[0].ops; f.forgetTraces(); return n; };
+  return [{
+    number: 10, id: 'loop-gradient', title: 'Gradient through math.iterate: one backward Loop (graph size independent of the count)',
+    params: { counts, opsGradient: counts.map((n) => ops(grad(n))), opsForward: counts.map((n) => ops(loss(n))), values: 100 },
+    baseline: rs[0].name, contenders: [...rs, ...first],
+    reference: {
+      what: `the forward pass alone (${long} iterations); the first call and the build (trace + gradient + ONNX + session, which must not grow with the count) with ${counts[0]} iterations`,
+      backwardForwardRatio: +((rs[0].medianMs - rs[2].medianMs) / rs[2].medianMs).toFixed(2),
+      recomputeOverStore: +(rs[1].medianMs / rs[0].medianMs).toFixed(2),
+      firstCallRatio: +(first[0].medianMs / first[1].medianMs).toFixed(2),
+      buildRatio: +(first[2].medianMs / first[3].medianMs).toFixed(2),
+      perIterationGradientUs: ms(rs[0].medianMs * 1e3 / long),
     },
   }];
 }

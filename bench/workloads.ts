@@ -10,7 +10,7 @@ import { exported, loadOnly } from './ort';
 import { type TF, type Jax, JAX_VERSION, TF_VERSION, versionOf } from './peers';
 import type { References } from './machine';
 import * as F from './functions';
-import { poissonCg, iterateFirstCall } from './loops';
+import { poissonCg, iterateFirstCall, loopGradient } from './loops';
 import { training } from './training';
 
 export interface WorkloadResult {
@@ -334,7 +334,7 @@ export async function cache(ctx: Context): Promise<WorkloadResult[]> {
 
 export const WORKLOADS: Record<string, (ctx: Context) => Promise<WorkloadResult[]>> = {
   dispatch, elementwise, mlp, simulation, 'first-call': firstCall, cache,
-  'poisson-cg': poissonCg, 'iterate-first-call': iterateFirstCall, training,
+  'poisson-cg': poissonCg, 'iterate-first-call': iterateFirstCall, training, 'loop-gradient': loopGradient,
 };
 
 export { TF_VERSION };

@@ -16,8 +16,11 @@
  * of the converted statement (`file.ts:line:col`) so that its errors point at user code.
  */
 import { Tensor } from './tensor';
-import { JitError } from './errors';
-import { where, cast, logicalAnd, logicalOr, logicalNot } from './operations';
+import { JitError, ShapeError, DTypeError } from './errors';
+import { Shape } from './shape';
+import { wrap } from './create';
+import { where, cast, expand, logicalAnd, logicalOr, logicalNot } from './operations';
+import { whileLoop, type LoopState } from './loops';
 
 /** Which branch(es) to run for a condition value. `mask` is set when both run. */
 type Decision = { readonly run: 'then' } | { readonly run: 'else' } | { readonly run: 'both'; readonly mask: Tensor };
@@ -236,4 +239,120 @@ export function truth(cond: unknown, site?: string, reason?: string): boolean {
       `be converted to an element-wise math.where${why}. Reduce the condition (.all / .any, math.all / math.any) ` +
       'or restructure the code so that both branches assign the same variables.',
   );
+}
+
+/**
+ * Whether the break flag of a loop that runs in JS says that every element broke: a JS `true`, or a
+ * concrete tensor that is all true. A traced flag never stops the JS loop (its iterations run, with
+ * the body merged under the flag).
+ */
+export function stopped(flag: unknown): boolean {
+  if (flag instanceof Tensor) return flag.available && flag.all;
+  return flag === true;
+}
+
+/**
+ * A converted `while` / `do … while` / `for (;;)` loop whose condition the transformer found to
+ * depend on a traced tensor (AutoGraph's `while_stmt`). `getState` / `setState` read and write the
+ * loop-carried variables (`names`: assigned in the loop and declared before it). While the
+ * condition is a JS value or a concrete tensor the loop runs in JS (a concrete tensor goes on while
+ * any element is true, as `math.whileLoop`); once it is a traced tensor the rest of the loop is one
+ * `math.whileLoop` over the carried variables (one ONNX `Loop`), and their final values are written
+ * back. `doWhile`: the body runs once before the first test.
+ *
+ * `breakFlag` names the carried flag a converted `break` sets (the transformer also tests it in the
+ * condition, AutoGraph style). Under an element-wise condition it is a mask: the elements that broke
+ * keep their values in the later iterations (their state is merged back with `where`).
+ *
+ * A carried variable whose shape the body widens (the break flag takes the shape of an element-wise
+ * break condition; `acc = acc.add(x)` from `let acc = 0`) is only known once the body is traced:
+ * the loop is then traced again with that variable broadcast to the wider shape (math.whileLoop
+ * itself requires the state's shapes to stay the same).
+ */
+export function whileStmt(
+  cond: () => unknown,
+  body: () => void,
+  site: string | undefined,
+  names: readonly string[],
+  getState: () => unknown[],
+  setState: (state: unknown[]) => void,
+  doWhile = false,
+  breakFlag?: string,
+): void {
+  const bi = breakFlag === undefined ? -1 : names.indexOf(breakFlag);
+  const step = (): void => {
+    const before = bi >= 0 ? getState() : undefined;
+    const flag = before?.[bi];
+    body();
+    if (before && flag instanceof Tensor && flag.shape.rank > 0) {
+      // the elements that broke in an earlier iteration keep their values
+      const mask = asBool(flag);
+      setState(getState().map((v, i) => merge(mask, before[i], v, names[i], site)));
+    }
+  };
+  if (doWhile) step();
+  let c = cond();
+  for (;;) {
+    if (c instanceof Tensor && !c.available) break;
+    if (c instanceof Tensor ? !c.any : !c) return;
+    step();
+    c = cond();
+  }
+  const values = getState();
+  const init: Record<string, unknown> = {};
+  names.forEach((n, i) => {
+    const v = values[i];
+    if (v === undefined || v === null || typeof v === 'string' || typeof v === 'function') {
+      throw new JitError(
+        `The loop${at(site)} has a traced condition, so it runs as math.whileLoop with '${n}' as loop state, ` +
+          `but '${n}' is ${describe(v)} before the loop. Give it a tensor or number value before the loop.`);
+    }
+    init[n] = v;
+  });
+  const toArray = (s: Record<string, unknown>) => names.map((n) => s[n]);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const final = whileLoop(
+        (s: LoopState) => { setState(toArray(s as Record<string, unknown>)); return cond(); },
+        (s: LoopState) => {
+          setState(toArray(s as Record<string, unknown>));
+          step();
+          const next = getState();
+          return Object.fromEntries(names.map((n, i) => [n, next[i]])) as LoopState;
+        },
+        init as LoopState,
+      );
+      setState(toArray(final as Record<string, unknown>));
+      return;
+    } catch (e) {
+      // a carried variable (the break flag under an element-wise break condition, `acc = acc.add(x)`
+      // from a number) took a wider shape in the body: start it with that shape, values repeated
+      const entry = attempt <= names.length && e instanceof ShapeError ? widening(e, names, init) : undefined;
+      setState(values);
+      if (!entry) throw atLoop(e, site, names);
+      init[entry.name] = expand(asTensor(init[entry.name]), entry.shape);
+    }
+  }
+}
+
+/** A state error of math.whileLoop, said at the converted loop in user code (same error class). */
+function atLoop(e: unknown, site: string | undefined, names: readonly string[]): unknown {
+  if (!(e instanceof ShapeError || e instanceof DTypeError) || !site) return e;
+  const message = `The loop at ${site} runs as math.whileLoop with ${names.map((n) => `'${n}'`).join(', ')} as loop state ` +
+    `('state.${names[0]}' is '${names[0]}'): ${e.message}`;
+  return e instanceof ShapeError ? new ShapeError(message, e.shapes) : new DTypeError(message);
+}
+
+/** The carried variable a ShapeError of math.whileLoop names, when the body only added dims to it. */
+function widening(e: ShapeError, names: readonly string[], init: Record<string, unknown>): { name: string; shape: Shape } | undefined {
+  const [from, to] = e.shapes;
+  if (!(from instanceof Shape) || !(to instanceof Shape)) return undefined;
+  const name = names.find((n) => e.message.includes(`state.${n} from`));
+  if (name === undefined || !(init[name] instanceof Tensor || typeof init[name] === 'number' || typeof init[name] === 'boolean')) return undefined;
+  if (!from.dims.every((d) => to.has(d.name) && to.size(d.name) === d.size) || to.rank <= from.rank) return undefined;
+  return { name, shape: to };
+}
+
+function asTensor(v: unknown): Tensor {
+  return v instanceof Tensor ? v : wrap(v as number | boolean);
 }

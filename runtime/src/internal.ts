@@ -12,4 +12,4 @@ export { float32Text, pythonFloatRepr, formatFixed, formatExp } from './format';
 export { traceSubgraph, evalGraph, type ClosedGraph } from './trace/subgraph';
 export { workerSessionCount } from './session/async';
 export { pooledCount, maxSessions } from './session/pool';
-export { VJP_RULES, NON_DIFFERENTIABLE, type VjpRule } from './autodiff/rules';
+export { VJP_RULES, NON_DIFFERENTIABLE, type VjpRule, setLoopTrajectoryMode, type LoopTrajectoryMode } from './autodiff/rules';

@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import { math, spatial, channel, batch, instance, vec, Tensor } from 'tensorjit';
 import { assertAllClose, values, throwsWith } from '../helpers';
+import { setLoopTrajectoryMode } from 'tensorjit/internal';
 
 /** jitCompile, remembered so that the sessions are released after the suite (other suites count live sessions). */
 const compiled: { forgetTraces(): void }[] = [];
@@ -264,6 +265,76 @@ describe('math.gradient through loops', () => {
     assertAllClose(values(g), [0, 1, 2].map((i) => fdAt(f, x, i)), 2e-3, 1e-4);
     assertAllClose(values(jit(math.gradient(f, { getOutput: false }))(x) as Tensor), values(g), 1e-5, 1e-6);
   });
+
+  /** Float64 where the point is float64 (math.precision once global precision exists). */
+  const f64 = <T>(fn: () => T): T => { const p = (math as any).precision; return typeof p === 'function' ? p(64, fn) : fn(); };
+  const x64 = () => math.tensor(Float64Array.of(0.5, 1, 1.5), spatial('x'));
+  const fd64 = (f: (x: Tensor) => Tensor, x: Tensor, h = 1e-6) => Array.from(x.data as Float64Array, (_v, i) => {
+    const e = (s: number) => { const d = Float64Array.from(x.data as Float64Array); d[i] += s; return Number(f(math.tensor(d, x.shape)).item()); };
+    return (e(h) - e(-h)) / (2 * h);
+  });
+  const eqnCount = (fun: { traces: readonly { graph: string }[] }) => fun.traces[0].graph.split('\n').filter((l) => l.includes(' = ')).length;
+
+  it('the backward pass is one Loop too: the graph is the same for 10 and 1000 iterations, values as eager', () => {
+    const sizes: number[] = [];
+    for (const n of [10, 1000]) {
+      const f = (x: Tensor, a: Tensor) => math.sum(math.iterate((s: Tensor) => math.sin(s).mul(a), n, x) as Tensor);
+      const g = math.gradient(f, { wrt: 'x,a', getOutput: false });
+      const fun = jit(g);
+      const [cx, ca] = fun(x, math.tensor(0.9)) as Tensor[];
+      const [ex, ea] = g(x, math.tensor(0.9)) as Tensor[];
+      assertAllClose(values(cx), values(ex), 1e-5, 1e-7);
+      assertAllClose(values(ca), values(ea), 1e-5, 1e-7);
+      assert.strictEqual((fun.traces[0].graph.match(/= while\[/g) ?? []).length, 2, 'one forward and one backward Loop');
+      assert.match(fun.traces[0].graph, /gatherNd\[dims=\[__adIter\d+\]\]/, 'the backward loop reads the stored states by the loop index');
+      sizes.push(eqnCount(fun));
+    }
+    assert.strictEqual(sizes[0], sizes[1]);
+  });
+
+  it('a tree state with an int counter and a captured vector: float64 finite differences, eager and compiled', () => f64(() => {
+    const c = math.tensor(Float64Array.of(0.3, -0.2, 0.1), spatial('x'));
+    const f = (x: Tensor, w: Tensor) => {
+      const out = math.iterate((s: { u: Tensor; v: Tensor; k: Tensor }) => ({
+        u: math.tanh(s.u.mul(w).add(s.v)), v: s.v.mul(0.5).add(math.sum(s.u).mul(c)), k: s.k.add(1),
+      }), 7, { u: x, v: x.mul(x), k: math.tensor(0, { dtype: 'int32' }) }) as { u: Tensor; v: Tensor; k: Tensor };
+      return math.sum(out.u.mul(out.v)).add(math.cast(out.k, 'float64').mul(0.01));
+    };
+    const w = math.tensor(Float64Array.of(0.9, 1.1, -0.7), spatial('x'));
+    const g = math.gradient(f, { wrt: 'x,w', getOutput: false });
+    const [gx, gw] = g(x64(), w) as Tensor[];
+    assert.strictEqual(gx.dtype, 'float64');
+    assertAllClose(values(gx), fd64((z) => f(z, w), x64()), 1e-7, 1e-8, 'd/dx');
+    assertAllClose(values(gw), fd64((z) => f(x64(), z), w), 1e-7, 1e-8, 'd/dw');
+    const [cx, cw] = jit(g)(x64(), w) as Tensor[];
+    assertAllClose(values(cx), values(gx), 1e-9, 1e-10);
+    assertAllClose(values(cw), values(gw), 1e-9, 1e-10);
+  }));
+
+  it("trajectories 'store' (scan outputs of the forward Loop) and 'recompute' give the same gradients; second order through the backward Loop", () => f64(() => {
+    const f = (x: Tensor) => math.sum(math.iterate((s: Tensor) => math.sin(s).mul(1.3), 6, x) as Tensor);
+    const g = math.gradient(f, { getOutput: false });
+    const loops = (fun: { traces: readonly { graph: string }[] }, kind: string) => (fun.traces[0].graph.match(new RegExp(`= while\\[maxIterations=6 ${kind}=`, 'g')) ?? []).length;
+    // with the loss as an output too, the forward loop's final state is used
+    const withLoss = math.gradient(f);
+    const stored = jit(withLoss);
+    const gs = (stored(x64()) as Tensor[])[1];
+    assert.deepStrictEqual([loops(stored, 'trajectory'), loops(stored, 'body')], [1, 1], 'the forward loop emits the states; one backward loop');
+    const previous = setLoopTrajectoryMode('recompute');
+    try {
+      const recomputed = jit(withLoss);
+      assertAllClose(values((recomputed(x64()) as Tensor[])[1]), values(gs), 1e-12, 1e-12);
+      // the forward loop as it is, a second one with the trajectory for the backward pass, the backward loop
+      assert.deepStrictEqual([loops(recomputed, 'trajectory'), loops(recomputed, 'body')], [1, 2]);
+    } finally {
+      setLoopTrajectoryMode(previous);
+    }
+    assertAllClose(values(gs), fd64(f, x64()), 1e-7, 1e-8);
+    // d/dx of sum(g(x)): the gradient of the gradient differentiates the backward Loop (a loop with a fixed count)
+    const second = math.gradient((z: Tensor) => math.sum(g(z) as Tensor), { getOutput: false });
+    assertAllClose(values(second(x64()) as Tensor), fd64((z) => math.sum(g(z) as Tensor), x64(), 1e-5), 1e-6, 1e-7);
+    assertAllClose(values(jit(second)(x64()) as Tensor), values(second(x64()) as Tensor), 1e-9, 1e-10);
+  }));
 
   it('a whileLoop stopping on a tensor condition is refused, with the fix', () => {
     throwsWith(() => math.gradient((x: Tensor) => math.sum(math.whileLoop((s: Tensor) => math.sum(s).lt(10), (s: Tensor) => s.mul(2), x) as Tensor))(x),

@@ -98,6 +98,22 @@ describe('math.gradient through math.solveLinear (implicit)', () => {
     assertAllClose(values(cb), values(gb), 1e-9, 1e-10);
   }));
 
+  it('an implicit solve in every step of an iterate (an implicit diffusion): through both loops, against finite differences', () => f64(() => {
+    const c = t64([1, 2, 3, 4, 5], spatial('x'));
+    // u ← (1 − a·Δ)⁻¹ u, four times: the backward Loop re-evaluates the step (a solve) and runs the adjoint solve
+    const step = (a: Tensor) => (u: Tensor) => math.solveLinear((v: Tensor) => v.sub(math.laplace(v, { padding: 'zero' }).mul(a)), u, { method: 'CG', x0: math.zeros(grid, { dtype: 'float64' }) });
+    const loss = (u0: Tensor, a: Tensor) => math.sum((math.iterate(step(a), 4, u0) as Tensor).mul(c));
+    const args = [t64([1, 0, 2, -1, 0.5], spatial('x')), t64(0.3 as any)];
+    const g = math.gradient(loss, { wrt: 'u0,a', getOutput: false });
+    const [gu, ga] = g(args[0], args[1]) as Tensor[];
+    assertAllClose(values(gu), fd(loss, args, 0), 1e-7, 1e-8, 'd/du0');
+    assertAllClose(values(ga), fd(loss, args, 1), 1e-7, 1e-8, 'd/da');
+    const fun = jit(g);
+    const [cu, ca] = fun(args[0], args[1]) as Tensor[];
+    assertAllClose(values(cu), values(gu), 1e-9, 1e-10);
+    assertAllClose(values(ca), values(ga), 1e-9, 1e-10);
+  }));
+
   it('x0 gets a zero gradient (the solution does not depend on it)', () => f64(() => {
     const A = t64([[3, 1], [1, 2]], spatial('i'), dual('i'));
     const loss = (x0: Tensor) => math.sum(math.solveLinear(A, t64([1, 2], spatial('i')), { method: 'CG', x0 }));

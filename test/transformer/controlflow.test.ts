@@ -137,6 +137,58 @@ describe('controlFlow (runtime helpers of the transformer)', function () {
     });
   });
 
+  describe('whileStmt', () => {
+    /** `while (cond(y, k)) body` through whileStmt, eagerly or inside a jit function. */
+    function loop(y0: Tensor, cond: (y: Tensor, n: Tensor) => unknown, body: (y: Tensor, n: Tensor) => [Tensor, Tensor], breakOn?: (y: Tensor) => unknown) {
+      let y = y0;
+      let n: Tensor | number = 0;
+      let brk: unknown = false;
+      const names = breakOn ? ['y', 'n', 'brk'] : ['y', 'n'];
+      cf.whileStmt(() => (breakOn ? cf.and(cf.not(brk), () => cond(y, n as Tensor)) : cond(y, n as Tensor)), () => {
+        if (breakOn) cf.ifStmt(breakOn(y), () => { brk = true; }, undefined, 'f.ts:2:1', ['brk'], () => [brk], (v) => { [brk] = v; });
+        cf.ifStmt(cf.not(brk), () => { [y, n] = body(y, math.wrap(n)); }, undefined, 'f.ts:3:1', ['y', 'n'], () => [y, n], (v) => { [y, n] = v as [Tensor, Tensor]; });
+      }, 'f.ts:1:1', names, () => (breakOn ? [y, n, brk] : [y, n]), (v) => { [y, n] = v as [Tensor, Tensor]; if (breakOn) brk = v[2]; }, false, breakOn ? 'brk' : undefined);
+      return [y, math.wrap(n)];
+    }
+
+    it('eagerly a JS loop; traced one while equation with the same result', () => {
+      const f = (x: Tensor) => loop(x, (y) => y.sum().lt(50), (y, n) => [y.mul(2), n.add(1)]);
+      const jf = math.jitCompile(f);
+      for (const g of [f, jf]) {
+        const [y, n] = g(t([1, 2]));
+        assertClose(y, t([32, 64]));
+        assertClose(n, math.tensor(5));
+      }
+      assert.match(String(jf.traces[0].graph), /= while\[/);
+    });
+
+    it('an element-wise break keeps the broken elements; a carried scalar widens to their shape when traced', () => {
+      const f = (x: Tensor) => loop(x, (_y, n) => math.wrap(n).lt(6), (y, n) => [y.mul(2), n.add(1)], (y) => y.gt(10));
+      const jf = math.jitCompile(f);
+      for (const g of [f, jf]) {
+        const [y, n] = g(t([1, 3, 20]));
+        assertClose(y, t([16, 12, 20]));
+        assertClose(n, t([4, 2, 0]));
+      }
+    });
+
+    it('a dtype change of a carried variable names the loop, the variable and the dtypes', () => {
+      const jf = math.jitCompile((x: Tensor) => loop(x, (y) => y.sum().lt(50), (y, n) => [math.cast(y.mul(2), 'int32'), n]));
+      assert.throws(() => jf(t([1, 2])), (e: Error) => {
+        assert.strictEqual(e.name, 'DTypeError');
+        assert.match(e.message, /^The loop at f\.ts:1:1 runs as math\.whileLoop with 'y', 'n' as loop state .*state\.y from float32 to int32/);
+        return true;
+      });
+    });
+
+    it('stopped: a JS true or an all-true concrete tensor', () => {
+      assert.strictEqual(cf.stopped(true), true);
+      assert.strictEqual(cf.stopped(false), false);
+      assert.strictEqual(cf.stopped(b([true, true])), true);
+      assert.strictEqual(cf.stopped(b([true, false])), false);
+    });
+  });
+
   describe('truth', () => {
     it('JS truthiness for JS values; all / none for concrete tensors', () => {
       assert.strictEqual(cf.truth(1), true);

@@ -143,6 +143,13 @@ describe('transformer hosts: quick fixes (language service)', function () {
     assert.match(apply(first.text, first.fixes[0]), /if \(x\.sum\(\)\.gt\(0\)\.allAlong\(\)\) y = y\.neg\(\);/);
   });
 
+  it('93005: give the one-sided variable the neutral value before the if', () => {
+    const [thenOnly, elseOnly] = fixesFor('e93005_one_sided.ts', 93005);
+    assert.deepStrictEqual(thenOnly.fixes.map((f) => f.description), ["Give 'y' the value math.zerosLike(x) before the if (where the condition is false)"]);
+    assert.match(apply(thenOnly.text, thenOnly.fixes[0]), /let y: Tensor;\n  y = math\.zerosLike\(x\);\n  if \(x\.gt\(0\)\) \{\n    y = x;/);
+    assert.match(apply(elseOnly.text, elseOnly.fixes[0]), /let y: Tensor;\n  y = math\.zerosLike\(x\.neg\(\)\);\n  if \(x\.gt\(0\)\) \{\n    \/\/ nothing/);
+  });
+
   it('93008: compare values instead of identity', () => {
     const all = fixesFor('e93008_identity.ts', 93008);
     assert.deepStrictEqual(all.map((x) => x.fixes.map((f) => f.description)), [

@@ -141,6 +141,20 @@ describe('transformer runnable fixtures (compiled and eager vs reference)', func
     assert.throws(() => plain(math.tensor([true, false], spatial('x')), yes, yes), /true for some elements and false for others/);
   });
 
+  it('a converted loop is one while equation whatever its trip count, and eager calls run it in JS', async () => {
+    const mod = await load(path.join(ROOT, 'fixtures', 'cases', 'loop_while.ts'));
+    const halve = mod.halveUntilSmall as ((x: Tensor) => Tensor) & { traces: readonly { graph: unknown; ops: number }[] };
+    const before = halve.traces.length;
+    const few = halve(math.tensor([3, 2], spatial('x')));
+    const many = halve(math.tensor([3e6, 2], spatial('x')));
+    assertClose(few, math.tensor([0.75, 0.5], spatial('x')));
+    assertClose(many, math.tensor([3e6 / 2 ** 22, 2 / 2 ** 22], spatial('x')), 1e-5, 1e-9);
+    assert.strictEqual(halve.traces.length, before + 1, 'one trace for both trip counts');
+    const graph = String(halve.traces[before].graph);
+    assert.strictEqual(graph.match(/= while\[/g)?.length, 1, graph);
+    assert.strictEqual(graph.match(/ mul /g)?.length, 1, `the body is traced once:\n${graph}`);
+  });
+
   it('ES module output runs under Node ESM', async () => {
     const mod = await load(path.join(ROOT, 'fixtures', 'cases', 'esm_module.mts'));
     assert.ok(String(mod.relu).includes('jit('), String(mod.relu));

@@ -18,7 +18,8 @@ import * as red from '../ops/reduce';
 import * as mv from '../ops/structure';
 import * as ops from '../operations';
 import { rebuild, objectKind } from '../jit/tree';
-import { VJP_RULES, NON_DIFFERENTIABLE, zerosOf } from './rules';
+import { VJP_RULES, NON_DIFFERENTIABLE, zerosOf, bindLoopForGradient } from './rules';
+import { loop, type LoopParams } from '../ops/loop';
 
 /** f traced for differentiation: the graph, the outer values of its inputs, and f's result as a template. */
 export interface TracedFunction {
@@ -131,14 +132,18 @@ export function fillTemplate(t: unknown, outs: readonly Tensor[], Ref: typeof Ou
   return t;
 }
 
-/** Forward values of every variable of `graph` for the given inputs (re-binding each equation). */
+/**
+ * Forward values of every variable of `graph` for the given inputs (re-binding each equation).
+ * Loops with a fixed count also keep their states for their rule (rules.ts, bindLoopForGradient).
+ */
 export function evalForward(graph: Graph, inputs: readonly Tensor[]): Map<Var, Tensor> {
   const env = new Map<Var, Tensor>();
   graph.inputs.forEach((v, i) => env.set(v, inputs[i]));
   const atom = (a: Atom): Tensor => (a instanceof Literal ? a.value : env.get(a)!);
   for (const e of graph.eqns) {
     if (e.outs) {
-      const outs = bindAll(e.prim, e.inputs.map(atom), e.params);
+      const ins = e.inputs.map(atom);
+      const outs = e.prim === loop ? bindLoopForGradient(ins, e.params as LoopParams) : bindAll(e.prim, ins, e.params);
       e.outs.forEach((v, i) => env.set(v, outs[i]));
     } else env.set(e.out, bind(e.prim, e.inputs.map(atom), e.params));
   }

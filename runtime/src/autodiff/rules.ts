@@ -25,6 +25,9 @@ import type { DotParams } from '../ops/linalg';
 import type { ReduceParams } from '../ops/reduce';
 import { bindAll } from '../ops/registry';
 import { loop, type LoopParams } from '../ops/loop';
+import { gatherNd, type GatherNdParams } from '../ops/indexing';
+import { whileLoop } from '../loops';
+import { isFloat } from '../dtype';
 import { JitError } from '../errors';
 import * as bw from './backward';
 
@@ -243,11 +246,45 @@ export const VJP_RULES: Record<string, VjpRule> = {
 };
 
 /**
- * Loops with a fixed iteration count (math.iterate, whileLoop without a tensor condition):
- * the states before every iteration come from the loop run again with a trajectory (ONNX Loop
- * scan outputs); the backward pass then walks the iterations in reverse, re-evaluating the body
- * at each stored state and applying its backward pass (the backward is unrolled: it grows with
- * the iteration count, the forward does not).
+ * How the backward pass of a fixed-count loop gets the states before each iteration:
+ * `'store'` (default): the forward loop, when evaluated for a gradient, also emits its states as
+ * ONNX Loop scan outputs (memory: n states); `'recompute'`: the forward loop runs as it is and the
+ * rule runs it a second time with the scan outputs (twice the forward work, no stored states while
+ * nothing differentiates). bench (10) measures both.
+ */
+export type LoopTrajectoryMode = 'store' | 'recompute';
+let trajectoryMode: LoopTrajectoryMode = 'store';
+export function setLoopTrajectoryMode(mode: LoopTrajectoryMode): LoopTrajectoryMode {
+  if (mode !== 'store' && mode !== 'recompute') throw new TypeError(`setLoopTrajectoryMode: 'store' or 'recompute', got ${String(mode)}`);
+  const previous = trajectoryMode;
+  trajectoryMode = mode;
+  return previous;
+}
+
+/** The stored trajectories of loops evaluated by `evalForward`, by their first final-state output. */
+const storedTrajectories = new WeakMap<Tensor, readonly Tensor[]>();
+let trajectoryDimId = 0;
+
+/**
+ * The forward evaluation of a loop equation for a gradient (backward.ts's `evalForward`): a loop
+ * with a fixed count and no trajectory of its own also returns its states after every iteration
+ * (scan outputs of the same ONNX Loop), kept for its rule. Other loops are bound as they are.
+ */
+export function bindLoopForGradient(ins: readonly Tensor[], p: LoopParams): Tensor[] {
+  if (trajectoryMode !== 'store' || p.cond || p.maxIterations === undefined || p.maxIterations === 0 || p.trajectory) return bindAll(loop, ins, p);
+  const n = p.body.outputs.length;
+  const outs = bindAll(loop, ins, { ...p, trajectory: new Shape([{ name: `__adIter${trajectoryDimId++}`, kind: 'instance', size: p.maxIterations }]) });
+  storedTrajectories.set(outs[0], outs.slice(n));
+  return outs.slice(0, n);
+}
+
+/**
+ * Loops with a fixed iteration count (math.iterate, whileLoop without a tensor condition): the
+ * backward pass is one more loop with the same count, running over the iterations in reverse
+ * (one ONNX Loop: the graph does not grow with the count). Its state is the iteration index k
+ * and the cotangents of the state and of the captured values; each iteration reads the state
+ * before iteration k from the stacked trajectory by the traced index k (gatherNd), re-evaluates
+ * the body there and applies the body's backward pass.
  */
 const loopRule: VjpRule<LoopParams> = (_ct, ins, _y, p, cx) => {
   const N = p.maxIterations;
@@ -259,21 +296,39 @@ const loopRule: VjpRule<LoopParams> = (_ct, ins, _y, p, cx) => {
   const n = p.body.outputs.length;
   const init = ins.slice(0, n), caps = ins.slice(n);
   const cts = cx.cts!, outs = cx.outs!;
-  let ctState: Tensor[] = init.map((x, i) => cts[i] ?? zerosOf(x.shape, x.dtype));
+  const floats = init.map((x, i) => (isFloat(x.dtype) ? i : -1)).filter((i) => i >= 0);
+  const ctFinal = floats.map((i) => cts[i] ?? zerosOf(init[i].shape, init[i].dtype));
+  if (N === 0) return init.map((_x, i) => (cx.needs[i] && floats.includes(i) ? ctFinal[floats.indexOf(i)] : undefined));
+  const capIdx = caps.map((c, j) => (cx.needs[n + j] && isFloat(c.dtype) ? j : -1)).filter((j) => j >= 0);
   const trajCt = p.trajectory ? init.map((_x, i) => cts[n + i]) : [];
-  const traj = p.trajectory ? outs.slice(n) : bindAll(loop, ins, { ...p, trajectory: new Shape([{ name: '__adIter', kind: 'instance', size: N }]) }).slice(n);
-  const tdim = traj.length ? traj[0].shape.dims[0].name : '';
-  const at = (t: Tensor, k: number) => bind(mv.gather, [t], { dim: tdim, indices: [k], drop: true } satisfies GatherParams);
-  const ctCaps: (Tensor | undefined)[] = caps.map(() => undefined);
-  for (let k = N - 1; k >= 0; k--) {
-    trajCt.forEach((c, i) => { if (c) ctState[i] = add(ctState[i], at(c, k)); });
-    const xk = k === 0 ? init : traj.map((t) => at(t, k - 1));
+  const traj = p.trajectory ? outs.slice(n)
+    : storedTrajectories.get(outs[0]) ?? bindAll(loop, ins, { ...p, trajectory: new Shape([{ name: `__adIter${trajectoryDimId++}`, kind: 'instance', size: N }]) }).slice(n);
+  const tdim = traj[0].shape.dims[0];
+  // the state before iteration k: x0 at 0, the trajectory's item k − 1 after that
+  const before = init.map((x, i) => {
+    // the iteration dim first, as in the trajectory: each iteration's gather then reads a contiguous block
+    const first = bind(mv.reshape, [x], { shape: new Shape([{ name: tdim.name, kind: tdim.kind, size: 1 }, ...x.shape.dims]) });
+    return N === 1 ? first : bind(mv.concat, [first, bind(mv.slice, [traj[i]], { dim: tdim.name, start: 0, stop: N - 1, step: 1 } satisfies SliceParams)], { dim: tdim.name });
+  });
+  const at = (t: Tensor, k: Tensor) => bind(gatherNd, [t, k], { dims: [tdim.name] } satisfies GatherNdParams);
+  const start = {
+    k: Tensor._concrete(Shape.EMPTY, 'int32', Int32Array.of(N - 1)),
+    ct: ctFinal,
+    caps: capIdx.map((j) => zerosOf(caps[j].shape, caps[j].dtype)),
+  };
+  const result = whileLoop(() => true, (s) => {
+    const xk = before.map((b) => at(b, s.k));
+    const ct = floats.map((i, f) => (trajCt[i] ? add(s.ct[f], at(trajCt[i]!, s.k)) : s.ct[f]));
     const env = bw.evalForward(p.body, [...xk, ...caps]);
-    const g = bw.backward(p.body, env, p.body.outputs.map((a, i) => [a, ctState[i]] as const), p.body.inputs);
-    ctState = g.slice(0, n);
-    g.slice(n).forEach((c, i) => { if (cx.needs[n + i]) ctCaps[i] = ctCaps[i] ? add(ctCaps[i]!, c) : c; });
-  }
-  return [...ctState.map((c, i) => (cx.needs[i] ? c : undefined)), ...ctCaps];
+    const seeds = floats.map((i, f) => [p.body.outputs[i], ct[f]] as const);
+    const g = bw.backward(p.body, env, seeds, p.body.inputs);
+    return { k: sub(s.k, 1), ct: floats.map((i) => g[i]), caps: capIdx.map((j, c) => add(s.caps[c], g[n + j])) };
+  }, start, { maxIterations: N });
+  const ctInit: (Tensor | undefined)[] = init.map(() => undefined);
+  floats.forEach((i, f) => { if (cx.needs[i]) ctInit[i] = result.ct[f]; });
+  const ctCaps: (Tensor | undefined)[] = caps.map(() => undefined);
+  capIdx.forEach((j, c) => { ctCaps[j] = result.caps[c]; });
+  return [...ctInit, ...ctCaps];
 };
 VJP_RULES.while = loopRule;
 

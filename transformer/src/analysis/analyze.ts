@@ -295,6 +295,7 @@ class FileAnalyzer extends BranchAnalysis {
       this.visitLoop(node, ctx);
       return;
     }
+    if (ctx && (t.isForOfStatement(node) || t.isForInStatement(node))) this.planJsLoop(node, ctx);
     if (t.isConditionalExpression(node)) {
       if (ctx) this.visitTernary(node, ctx);
       else this.checkOutsideCondition(node.condition);
@@ -333,7 +334,7 @@ class FileAnalyzer extends BranchAnalysis {
     this.rootPlans.set(root, plans);
     let ctxRef: Ctx | undefined;
     const prov = new Provenance(t, this.checker, this.types, this.api, root, (e) => this.isTensorCondition(e, ctxRef));
-    const ctx: Ctx = { root, prov, refs: new References(t, this.checker, root.fn), plans };
+    const ctx: Ctx = { root, prov, refs: new References(t, this.checker, root.fn), plans, jumpFlags: new Map(), loopReported: new Set() };
     ctxRef = ctx;
     const fn = root.fn;
     for (const p of fn.parameters) this.visit(p, ctx);
@@ -385,6 +386,7 @@ class FileAnalyzer extends BranchAnalysis {
       const state = this.assigned(thenList, elseList, ctx);
       if (mode.kind === 'none') {
         const outputs = this.outputs(s, thenList, elseList, ctx).map((o) => o.name);
+        for (const f of this.jumpFlagsIn([...thenList, ...elseList], ctx)) if (!outputs.includes(f)) outputs.push(f);
         ctx.plans.set(s, { kind: 'ifStmt', outputs, restore: state.map((v) => v.name).filter((n) => !outputs.includes(n)), site });
       } else {
         ctx.plans.set(s, { kind: 'ifReturn', absorb: mode.kind === 'absorb' ? mode.absorb : undefined, restore: state.map((v) => v.name), site });
@@ -395,7 +397,11 @@ class FileAnalyzer extends BranchAnalysis {
     if (ci.traced) {
       const cond = short(s.expression.getText(this.sf));
       const condRel: Related = { node: s.expression, message: `The condition '${cond}' depends on ${this.depsText(ci.deps)}.` };
-      for (const b of blockers) this.report(ctx, b.rule, b.node, b.message, [...b.related, condRel]);
+      for (const b of blockers) {
+        if (b.silent) continue;
+        const d = this.report(ctx, b.rule, b.node, b.message, [...b.related, condRel]);
+        if (b.fix) this.fixes.push({ code: d.code, start: d.start!, length: d.length!, ...b.fix });
+      }
     }
     // not converted: a JS condition guarded at run time (when the errors above are ignored with
     // @tensorjit-ignore-next-line, a traced condition then throws instead of counting as true)
@@ -496,11 +502,23 @@ class FileAnalyzer extends BranchAnalysis {
     const site = this.site(loop);
     const kw = t.isForStatement(loop) ? 'for' : t.isDoStatement(loop) ? 'do…while' : 'while';
     if (ci.kind === 'tensor' && ci.traced) {
-      ctx.plans.set(loop, { kind: 'truth', reason: 'a loop condition must be concrete', site });
-      this.report(ctx, rules.tracedLoop, test,
-        `The ${kw} loop condition '${short(test.getText(this.sf))}' depends on ${this.depsText(ci.deps)}: loops run in JS while tracing, ` +
-          `so their trip count must be known then. Use a static bound (a number or shape size, or an auxiliary argument) and select with math.where inside the loop${this.auxHint(ci.deps)}.`,
-        this.depsRelated(ci.deps, ctx));
+      const problems = this.loopProblems(loop, test, ctx);
+      if (problems.list.length === 0) {
+        const { carried, breakFlag, continueFlag, guards, incrementOutputs } = problems;
+        ctx.plans.set(loop, { kind: 'whileStmt', carried, site, doWhile: t.isDoStatement(loop), breakFlag, continueFlag, guards, incrementOutputs });
+        for (const [j, flag] of ctx.jumpFlags) if (j.pos >= loop.pos && j.end <= loop.end) ctx.plans.set(j, { kind: 'jumpFlag', flag });
+      } else {
+        for (const b of problems.list) {
+          if (t.isBreakStatement(b.node) || t.isContinueStatement(b.node) || t.isReturnStatement(b.node)) ctx.loopReported.add(b.node);
+        }
+        ctx.plans.set(loop, { kind: 'truth', reason: problems.list[0].reason, site });
+        const condRel: Related = { node: test, message: `The condition '${short(test.getText(this.sf))}' depends on ${this.depsText(ci.deps)}.` };
+        for (const b of problems.list) {
+          this.report(ctx, rules.tracedLoop, b.node,
+            `The ${kw} loop condition '${short(test.getText(this.sf))}' depends on ${this.depsText(ci.deps)}, so tensorjit converts the loop into math.whileLoop ` +
+              `(one ONNX Loop), but ${b.message}`, [...b.related, condRel]);
+        }
+      }
       this.visit(test, ctx);
     } else if (ci.kind === 'tensor') {
       ctx.plans.set(loop, { kind: 'truth', reason: 'a loop condition must be concrete', site });
@@ -514,8 +532,22 @@ class FileAnalyzer extends BranchAnalysis {
       ctx.loopTest = { loop, reported: false };
       this.visit(test, ctx);
       ctx.loopTest = saved;
+      this.planJsLoop(loop, ctx);
     }
     visitParts();
+  }
+
+  /** A loop that runs in JS: its break / continue under traced conditions become flags (jsLoopJumps). */
+  private planJsLoop(loop: ts.IterationStatement, ctx: Ctx): void {
+    const r = this.jsLoopJumps(loop, ctx);
+    if (!r) return;
+    if (r.conv.list.length) {
+      for (const b of r.conv.list) this.report(ctx, b.rule, b.node, b.message, b.related);
+      return;
+    }
+    const { breakFlag, continueFlag, guards } = r.conv;
+    ctx.plans.set(loop, { kind: 'jsLoopJumps', site: this.site(loop), breakFlag, continueFlag, guards, bodyOutputs: r.bodyOutputs });
+    for (const [j, flag] of ctx.jumpFlags) if (j.pos >= loop.pos && j.end <= loop.end) ctx.plans.set(j, { kind: 'jumpFlag', flag });
   }
 
 

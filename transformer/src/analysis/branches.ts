@@ -7,8 +7,19 @@ import type * as ts from 'typescript';
 import { skipOuter } from './api';
 import { ExpressionChecks } from './checks';
 import { short, type Blocker, type Ctx, type IfMode } from './context';
-import { definitelyAssigns, escapingJumps, isWrite, refSymbol, varDeclarations, walkAll } from './flow';
+import type { Fix } from './model';
+import { definitelyAssigns, escapingJumps, isLoop, isWrite, refSymbol, stmtsOf, varDeclarations, walkAll } from './flow';
 import { rules, type Related } from './rules';
+
+/** How a loop with a traced condition becomes math.whileLoop (or what prevents it: `list`). */
+export interface LoopConversion {
+  readonly list: Blocker[];
+  readonly carried: string[];
+  readonly breakFlag?: string;
+  readonly continueFlag?: string;
+  readonly guards: ReadonlyMap<ts.Node, { readonly outputs: readonly string[] }>;
+  readonly incrementOutputs: readonly string[];
+}
 
 const MUTATING_ARRAY = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
 const MUTATING_COLLECTION = new Set(['set', 'add', 'delete', 'clear']);
@@ -21,9 +32,16 @@ export abstract class BranchAnalysis extends ExpressionChecks {
     const cond = short(s.expression.getText(this.sf));
     const all = [...thenList, ...elseList];
     for (const j of escapingJumps(t, all, (g) => this.isStaticCondition(g.expression, ctx))) {
+      if (ctx.jumpFlags.has(j) || ctx.loopReported.has(j)) continue; // a converted loop's flag, or reported by the loop
       const kw = t.isBreakStatement(j) ? 'break' : t.isContinueStatement(j) ? 'continue' : 'throw';
+      const target = kw === 'throw' ? undefined : this.enclosingLoop(j, ctx);
+      const test = target && (t.isForStatement(target) ? target.condition : t.isWhileStatement(target) || t.isDoStatement(target) ? target.expression : undefined);
+      const unbounded = !!target && ((t.isForStatement(target) && !test) || (!!test && skipOuter(t, test).kind === t.SyntaxKind.TrueKeyword));
       const fix = kw === 'throw'
         ? 'Check the condition before calling the jit function (or on an auxiliary argument), or return a flag tensor instead of throwing (a throw under a static condition, such as an argument check, is fine: it happens while tracing).'
+        : unbounded
+        ? `The loop has no bound of its own and runs in JS while tracing, where this '${kw}' cannot end it (tensorjit converts jumps in loops with a bound or a traced condition into flags): ` +
+          `write the exit as the loop's condition, a tensor (e.g. while (y.sum().le(100))), to make it a math.whileLoop.`
         : `Keep the loop running and select values with math.where (e.g. x = math.where(done, x, step(x))), or make the loop's data an auxiliary argument.`;
       out.push({
         rule: rules.tracedJump, node: j, reason: `it contains '${kw}'`, related: [],
@@ -32,7 +50,9 @@ export abstract class BranchAnalysis extends ExpressionChecks {
       });
     }
     const loop = mode.kind === 'invalid' ? this.enclosingLoop(s, ctx) : undefined;
-    if (mode.kind === 'invalid' && loop) {
+    if (mode.kind === 'invalid' && loop && mode.ret && ctx.loopReported.has(mode.ret)) {
+      out.push({ rule: rules.tracedJump, node: mode.ret, reason: 'it returns from inside a traced loop', related: [], message: '', silent: true });
+    } else if (mode.kind === 'invalid' && loop) {
       // the cause is the loop: code after the if cannot move into a branch out of a loop body
       const kw = t.isForStatement(loop) ? 'for' : t.isDoStatement(loop) ? 'do…while' : t.isWhileStatement(loop) ? 'while' : t.isForOfStatement(loop) ? 'for…of' : 'for…in';
       const line = this.sf.getLineAndCharacterOfPosition(loop.getStart(this.sf)).line + 1;
@@ -102,6 +122,7 @@ export abstract class BranchAnalysis extends ExpressionChecks {
           const add = !thenMissing && !s.elseStatement ? 'add an else branch that assigns it' : `assign it in ${missing} too`;
           out.push({
             rule: rules.oneSided, node: o.write, reason: `'${o.name}' is assigned in one branch only`,
+            fix: this.neutralValueFix(s, o.write, o.name),
             related: o.use ? [{ node: o.use, message: `'${o.name}' is used here after the if.` }] : [],
             message: `'${o.name}' is assigned in ${other} of the traced condition '${cond}' but ${where}, and it is used after the if. ` +
               `Both branches run while tracing and '${o.name}' is merged with math.where, so it needs a value from each: ${add}, or give it a value before the if (e.g. 'let ${o.name} = …').`,
@@ -109,6 +130,270 @@ export abstract class BranchAnalysis extends ExpressionChecks {
         }
       }
     }
+    return out;
+  }
+
+  /**
+   * TS93005's quick fix: the variable has no value before the if (otherwise it would be merged with
+   * it), so there is no old value to keep; the mechanical fix gives it the neutral value of the one
+   * assignment's type before the if — `v = math.zerosLike(E)` for a tensor `v = E`, `0` / `false` for
+   * a number / boolean — which is what the merge then selects where the branch does not run. Only
+   * when `E` uses nothing declared in the if, and (for a tensor) the file imports `math` from tensorjit.
+   */
+  protected neutralValueFix(s: ts.IfStatement, write: ts.Identifier, name: string): Omit<Fix, 'code' | 'start' | 'length'> | undefined {
+    const t = this.t;
+    const assign = write.parent;
+    if (!t.isBinaryExpression(assign) || assign.operatorToken.kind !== t.SyntaxKind.EqualsToken || assign.left !== write) return undefined;
+    const e = assign.right;
+    let local = false;
+    const check = (n: ts.Node): void => {
+      if (t.isIdentifier(n) && !(t.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
+        const d = this.checker.getSymbolAtLocation(n)?.valueDeclaration;
+        if (d && d.getSourceFile() === this.sf && d.pos >= s.pos && d.end <= s.end) local = true;
+      }
+      t.forEachChild(n, check);
+    };
+    check(e);
+    if (local) return undefined;
+    const ty = this.types.typeOf(e);
+    const exprText = e.getText(this.sf);
+    let value: string;
+    if (this.condKind(e) === 'tensor') {
+      const importsMath = this.sf.statements.some((st) => t.isImportDeclaration(st) && t.isStringLiteral(st.moduleSpecifier) &&
+        st.moduleSpecifier.text === 'tensorjit' && !!st.importClause?.namedBindings && t.isNamedImports(st.importClause.namedBindings) &&
+        st.importClause.namedBindings.elements.some((el) => el.name.text === 'math' && !el.propertyName));
+      if (!importsMath) return undefined;
+      value = `math.zerosLike(${exprText})`;
+    } else if (this.types.isNumeric(ty)) value = '0';
+    else if (this.types.isBooleanLike(ty)) value = 'false';
+    else return undefined;
+    const line = this.sf.getLineAndCharacterOfPosition(s.getStart(this.sf)).line;
+    const lineStart = this.sf.getPositionOfLineAndCharacter(line, 0);
+    const indent = this.sf.text.slice(lineStart, s.getStart(this.sf));
+    if (!/^[ \t]*$/.test(indent)) return undefined; // `} else if (…)`: no line of its own to insert before
+    return {
+      description: `Give '${name}' the value ${short(value)} before the if (where the condition is false)`,
+      edits: [{ start: lineStart, length: 0, newText: `${indent}${name} = ${value};\n` }],
+    };
+  }
+
+  /**
+   * What prevents converting a loop with a traced condition into math.whileLoop, and the
+   * loop-carried variables: those of the jit function (declared before the loop, or in a `for`
+   * initialiser) that the loop assigns. A variable without a value before the loop is carried
+   * only if used after it (then it is a problem: first defined inside the loop).
+   */
+  protected loopProblems(loop: ts.IterationStatement, test: ts.Expression, ctx: Ctx): LoopConversion {
+    const t = this.t;
+    const list: Blocker[] = [];
+    const inc = t.isForStatement(loop) ? loop.incrementor : undefined;
+    const parts: ts.Node[] = [loop.statement, test, ...(inc ? [inc] : [])];
+    const bodyStmts = [loop.statement];
+    // break / continue of this loop become flags (AutoGraph) where they sit in blocks and ifs
+    const jumps: (ts.BreakStatement | ts.ContinueStatement)[] = [];
+    const label = t.isLabeledStatement(loop.parent) ? loop.parent.label.text : undefined;
+    for (const j of escapingJumps(t, bodyStmts, (g) => this.isStaticCondition(g.expression, ctx))) {
+      if (t.isBreakStatement(j) || t.isContinueStatement(j)) {
+        const kw = t.isBreakStatement(j) ? 'break' : 'continue';
+        let via: ts.Node | undefined;
+        for (let p = j.parent; p && p !== loop; p = p.parent) {
+          if (!t.isBlock(p) && !t.isIfStatement(p) && !t.isLabeledStatement(p)) { via = p; break; }
+        }
+        if (j.label && j.label.text !== label) {
+          list.push({
+            rule: rules.tracedLoop, node: j, related: [], reason: `the loop contains '${kw} ${j.label.text}'`,
+            message: `'${kw} ${j.label.text}' in its body jumps out of it to an outer statement, which a converted loop cannot do: ` +
+              `set a flag variable (declared before the loop, a tensor or boolean), test it in this loop's condition and after the loop.`,
+          });
+        } else if (via) {
+          const what = t.isSwitchStatement(via) || t.isCaseBlock(via) || t.isCaseClause(via) || t.isDefaultClause(via) ? 'a switch'
+            : t.isTryStatement(via) || t.isCatchClause(via) ? 'a try statement' : isLoop(t, via) ? 'an inner loop' : 'a nested statement';
+          list.push({
+            rule: rules.tracedLoop, node: j, related: [], reason: `the loop contains '${kw}' inside ${what}`,
+            message: `'${kw}' inside ${what} in its body is not converted (tensorjit converts a '${kw}' that sits in blocks and ifs of the body): ` +
+              `move it out of ${what}, e.g. set a flag there and write 'if (flag) ${kw};' after it.`,
+          });
+        } else {
+          jumps.push(j);
+        }
+        continue;
+      }
+      list.push({
+        rule: rules.tracedLoop, node: j, related: [], reason: "the loop contains 'throw'",
+        message: `its body throws: a traced loop cannot stop with an exception. Check the condition before calling the jit function.`,
+      });
+    }
+    walkAll(t, bodyStmts, (n) => {
+      if (t.isReturnStatement(n)) {
+        list.push({
+          rule: rules.tracedLoop, node: n, related: [], reason: "the loop contains 'return'",
+          message: "'return' in its body is not converted: keep the result in a loop variable and return it after the loop.",
+        });
+      }
+    });
+    for (const v of varDeclarations(t, bodyStmts)) {
+      list.push({ rule: rules.tracedLoop, node: v, related: [], reason: "the loop contains a 'var' declaration",
+        message: "its body declares a 'var', which would not be visible after the loop (the body runs as a function): use 'let' or 'const'." });
+    }
+    for (const b of this.sideEffects(parts, short(test.getText(this.sf)), ctx, false, true)) {
+      list.push({ ...b, rule: rules.tracedLoop, message: `its body changes outer state: ${b.message}` });
+    }
+    const carried: string[] = [];
+    const inside = (n: ts.Node, c: ts.Node) => n.pos >= c.pos && n.end <= c.end;
+    const followed = this.followedFunctions(parts, ctx);
+    const seen = new Set<ts.Symbol>();
+    walkAll(t, [...parts, ...followed], (n) => {
+      if (!t.isIdentifier(n) || !isWrite(t, n)) return;
+      const sym = refSymbol(t, this.checker, n);
+      if (!sym || seen.has(sym)) return;
+      seen.add(sym);
+      const decl = sym.valueDeclaration ?? sym.declarations?.[0];
+      if (!decl || !inside(decl, ctx.root.fn) || parts.some((p) => inside(decl, p)) || followed.some((f) => inside(decl, f))) return;
+      const name = sym.getName();
+      const type = this.checker.getTypeOfSymbolAtLocation(sym, decl);
+      const inInit = t.isForStatement(loop) && !!loop.initializer && inside(decl, loop.initializer);
+      const hasValue = inInit ? !!(t.isVariableDeclaration(decl) && decl.initializer) : ctx.refs.hasValueBefore(sym, loop);
+      const use = ctx.refs.liveAfter(sym, loop);
+      if (!hasValue) {
+        if (use) {
+          list.push({ rule: rules.tracedLoop, node: n, reason: `'${name}' is first defined inside the loop`,
+            related: [{ node: use, message: `'${name}' is used here after the loop.` }],
+            message: `'${name}' is first assigned inside the loop and used after it: the loop state needs a value before the loop. Give '${name}' a value before the loop.` });
+        }
+        return;
+      }
+      if (ctx.prov.deadCounter(n, loop)) return; // only updated, never read: stays a JS number
+      if (!this.types.mergeable(type)) {
+        list.push({ rule: rules.tracedLoop, node: n, reason: `'${name}' cannot be loop state`,
+          related: [{ node: decl, message: `'${name}' is declared here.` }],
+          message: `'${name}' (type ${this.types.text(type)}) is assigned in the loop and so would be loop state, which can only hold tensors, numbers, booleans and arrays / plain objects of them. Compute it outside the loop.` });
+        return;
+      }
+      carried.push(name);
+    });
+    if (carried.length === 0 && list.length === 0) {
+      list.push({ rule: rules.tracedLoop, node: test, related: [], reason: 'the loop assigns no variable',
+        message: 'the loop assigns no variable declared before it, so its condition can never change: assign the loop variables in the body.' });
+    }
+    const conv: LoopConversion = { list, carried, guards: new Map(), incrementOutputs: [] };
+    // the jumps get their flags even when something else blocks the loop: reported once, by the loop
+    return jumps.length ? this.jumpFlags(loop, jumps, conv, ctx) : conv;
+  }
+
+  /**
+   * AutoGraph's break / continue conversion: `break` sets a carried flag that the loop condition
+   * tests, `continue` a flag of the iteration; after a statement that may set one, the rest of its
+   * statement list runs under `if (!(break || continue))` (a converted if: merged with where when
+   * the flag is a traced mask). Records the flags in ctx.jumpFlags for the ifs of the body.
+   */
+  private jumpFlags(loop: ts.IterationStatement, jumps: readonly (ts.BreakStatement | ts.ContinueStatement)[], conv: LoopConversion, ctx: Ctx): LoopConversion {
+    const t = this.t;
+    const line = this.sf.getLineAndCharacterOfPosition(loop.getStart(this.sf)).line + 1;
+    const fresh = (base: string) => {
+      let name = `${base}_${line}`;
+      while (this.sf.text.includes(name)) name += '_';
+      return name;
+    };
+    const breakFlag = jumps.some((j) => t.isBreakStatement(j)) ? fresh('break') : undefined;
+    const continueFlag = jumps.some((j) => t.isContinueStatement(j)) ? fresh('continue') : undefined;
+    for (const j of jumps) ctx.jumpFlags.set(j, t.isBreakStatement(j) ? breakFlag! : continueFlag!);
+    const inside = (n: ts.Node, c: ts.Node) => n.pos >= c.pos && n.end <= c.end;
+    const containsJump = (n: ts.Node) => jumps.some((j) => inside(j, n));
+    const guards = new Map<ts.Node, { outputs: readonly string[] }>();
+    const list = [...conv.list];
+    const planList = (stmts: readonly ts.Statement[]): void => {
+      for (let i = 0; i < stmts.length; i++) {
+        const s = stmts[i];
+        if (!containsJump(s)) continue;
+        descend(s);
+        const rest = stmts.slice(i + 1);
+        if (rest.length) {
+          const outputs: string[] = [];
+          for (const v of this.assigned(rest, [], ctx)) {
+            const use = ctx.refs.liveAfter(v.sym, rest[rest.length - 1]);
+            if (!use) continue;
+            if (!ctx.refs.hasValueBefore(v.sym, rest[0])) {
+              list.push({ rule: rules.tracedLoop, node: v.write, reason: `'${v.name}' is assigned after a jump only`,
+                related: [{ node: use, message: `'${v.name}' is used here.` }],
+                message: `'${v.name}' is assigned after a 'break' / 'continue', which tensorjit converts into a flag: the code after it runs under 'if (!flag)', ` +
+                  `merged with math.where, so '${v.name}' needs a value before it. Give '${v.name}' a value before the loop or before the jump.` });
+            }
+            outputs.push(v.name);
+          }
+          outputs.push(...this.jumpFlagsIn(rest, ctx).filter((f) => !outputs.includes(f)));
+          guards.set(s, { outputs });
+          planList(rest);
+        }
+        return;
+      }
+    };
+    const descend = (s: ts.Statement): void => {
+      if (t.isBlock(s)) planList(s.statements);
+      else if (t.isIfStatement(s)) { planList(stmtsOf(t, s.thenStatement)); planList(stmtsOf(t, s.elseStatement)); }
+      else if (t.isLabeledStatement(s)) descend(s.statement);
+    };
+    planList(stmtsOf(t, loop.statement));
+    let incrementOutputs: string[] = [];
+    if (breakFlag && t.isForStatement(loop) && loop.incrementor) {
+      const written = new Set<string>();
+      walkAll(t, [loop.incrementor], (n) => { if (t.isIdentifier(n) && isWrite(t, n)) written.add(n.text); });
+      incrementOutputs = conv.carried.filter((n) => written.has(n));
+    }
+    if (list.length) return { ...conv, list };
+    return { list, carried: breakFlag ? [...conv.carried, breakFlag] : conv.carried, breakFlag, continueFlag, guards, incrementOutputs };
+  }
+
+  /**
+   * A loop that runs in JS with `break` / `continue` under a traced condition (TS93004 before): the
+   * jumps become flags (see jumpFlags). Only loops with a bound of their own (a `for` condition,
+   * `while (jsCondition)`, for…of, for…in): a `while (true)` would never end while tracing. Returns
+   * undefined when nothing is converted (the ifs then report their jumps).
+   */
+  protected jsLoopJumps(loop: ts.IterationStatement, ctx: Ctx): { conv: LoopConversion; bodyOutputs: string[] } | undefined {
+    const t = this.t;
+    const label = t.isLabeledStatement(loop.parent) ? loop.parent.label.text : undefined;
+    const jumps: (ts.BreakStatement | ts.ContinueStatement)[] = [];
+    let traced = false;
+    for (const j of escapingJumps(t, [loop.statement], (g) => this.isStaticCondition(g.expression, ctx))) {
+      if (!t.isBreakStatement(j) && !t.isContinueStatement(j)) continue;
+      if (j.label && j.label.text !== label) continue; // for an outer statement: reported by its if
+      for (let p = j.parent; p && p !== loop; p = p.parent) {
+        if (!t.isBlock(p) && !t.isIfStatement(p) && !t.isLabeledStatement(p)) return undefined;
+        if (t.isIfStatement(p) && this.tracedCondition(p.expression, ctx)) traced = true;
+      }
+      jumps.push(j);
+    }
+    if (!traced) return undefined;
+    const test = t.isForStatement(loop) ? loop.condition : t.isWhileStatement(loop) || t.isDoStatement(loop) ? loop.expression : undefined;
+    const unbounded = (t.isForStatement(loop) && !test) || (test && skipOuter(t, test).kind === t.SyntaxKind.TrueKeyword);
+    if (unbounded) return undefined;
+    const conv = this.jumpFlags(loop, jumps, { list: [], carried: [], guards: new Map(), incrementOutputs: [] }, ctx);
+    const bodyOutputs: string[] = [];
+    const list = [...conv.list];
+    for (const v of this.assigned([loop.statement], [], ctx)) {
+      if (!ctx.refs.hasValueBefore(v.sym, loop)) {
+        const use = ctx.refs.liveAfter(v.sym, loop);
+        if (use) {
+          list.push({ rule: rules.tracedJump, node: v.write, reason: `'${v.name}' has no value before the loop`,
+            related: [{ node: use, message: `'${v.name}' is used here after the loop.` }],
+            message: `'${v.name}' is assigned in a loop whose 'break' depends on a traced condition: tensorjit converts the break into a flag and runs the body under 'if (!flag)', ` +
+              `merged with math.where, so '${v.name}' needs a value before the loop. Give '${v.name}' a value before the loop.` });
+        }
+        continue;
+      }
+      bodyOutputs.push(v.name);
+    }
+    if (conv.breakFlag) bodyOutputs.push(conv.breakFlag);
+    return { conv: { ...conv, list }, bodyOutputs };
+  }
+
+  /** The flags that the converted `break` / `continue` statements inside `nodes` set. */
+  protected jumpFlagsIn(nodes: readonly ts.Node[], ctx: Ctx): string[] {
+    const out: string[] = [];
+    walkAll(this.t, nodes, (n) => {
+      const f = ctx.jumpFlags.get(n);
+      if (f && !out.includes(f)) out.push(f);
+    });
     return out;
   }
 
@@ -197,14 +482,19 @@ export abstract class BranchAnalysis extends ExpressionChecks {
    * `expressionArms` (the arms of `?:`, the right side of `&&` / `||`), assignments to any variable
    * declared outside them count too: expression arms have no state merging.
    */
-  protected sideEffects(nodes: readonly ts.Node[], cond: string, ctx: Ctx, expressionArms = false): Blocker[] {
+  protected sideEffects(nodes: readonly ts.Node[], cond: string, ctx: Ctx, expressionArms = false, inLoop = false): Blocker[] {
     const t = this.t;
     const out: Blocker[] = [];
     // what the branches run includes the local functions they call (a setter closure)
     const followed = this.followedFunctions(nodes, ctx);
     nodes = [...nodes, ...followed];
     const stmts = nodes as readonly ts.Statement[];
-    const fix = 'Both branches run while tracing, so the mutation happens whatever the condition is. Return the new value instead (merged with math.where), or make the condition static (an auxiliary argument).';
+    const fix = inLoop
+      ? 'The body of a converted loop runs once while tracing (as the math.whileLoop body), not once per iteration, so the change would happen once. ' +
+        'Keep the value in a variable declared before the loop and assigned in it (it becomes loop state), or make the condition static (an auxiliary argument).'
+      : 'Both branches run while tracing, so the mutation happens whatever the condition is. Return the new value instead (merged with math.where), or make the condition static (an auxiliary argument).';
+    const scope = inLoop ? 'the loop' : 'the branches';
+    const under = inLoop ? `in the loop with the traced condition '${cond}'` : `under the traced condition '${cond}'`;
     const baseOf = (e: ts.Expression): ts.Node => {
       let b = skipOuter(t, e);
       while (t.isPropertyAccessExpression(b) || t.isElementAccessExpression(b) || t.isCallExpression(b)) b = skipOuter(t, b.expression);
@@ -219,7 +509,7 @@ export abstract class BranchAnalysis extends ExpressionChecks {
       return { decl, name: base.text };
     };
     const declRel = (o: { decl?: ts.Node; name: string }): Related[] =>
-      o.decl ? [{ node: o.decl, message: `'${o.name}' is declared here, outside the branches.` }] : [];
+      o.decl ? [{ node: o.decl, message: `'${o.name}' is declared here, outside ${scope}.` }] : [];
     walkAll(t, nodes, (n) => {
       if (t.isIdentifier(n) && isWrite(t, n)) {
         const sym = refSymbol(t, this.checker, n);
@@ -228,7 +518,7 @@ export abstract class BranchAnalysis extends ExpressionChecks {
           out.push({
             rule: rules.sideEffect, node: n, reason: `it assigns the outer variable '${n.text}'`,
             related: [{ node: decl, message: `'${n.text}' is declared here, outside jit function '${ctx.root.name}'.` }],
-            message: `Assignment to '${n.text}', declared outside jit function '${ctx.root.name}', under the traced condition '${cond}'. ${fix}`,
+            message: `Assignment to '${n.text}', declared outside jit function '${ctx.root.name}', ${under}. ${fix}`,
           });
         } else if (decl && expressionArms && !nodes.some((a) => decl.pos >= a.pos && decl.end <= a.end)) {
           out.push({
@@ -274,7 +564,7 @@ export abstract class BranchAnalysis extends ExpressionChecks {
         if (o) {
           out.push({
             rule: rules.sideEffect, node: n, reason: `it mutates '${o.name}'`, related: declRel(o),
-            message: `${what} under the traced condition '${cond}': it changes state outside the branches. ${fix}`,
+            message: `${what} ${under}: it changes state outside ${scope}. ${fix}`,
           });
         }
       }

@@ -49,7 +49,8 @@ export abstract class ExpressionChecks extends AnalyzerBase {
     }
     const merged = deps.find((x) => x.kind === 'merged');
     const mergedText = merged
-      ? ` ('${merged.name}' is a tensor here: the traced if at line ${this.sf.getLineAndCharacterOfPosition(merged.node.getStart(this.sf)).line + 1} assigns it and merges it with math.where)`
+      ? ` ('${merged.name}' is a tensor here: the traced ${this.isLoopTest(merged.node) ? 'loop' : 'if'} at line ${this.sf.getLineAndCharacterOfPosition(merged.node.getStart(this.sf)).line + 1} ` +
+        `${this.isLoopTest(merged.node) ? 'carries it as loop state (math.whileLoop)' : 'assigns it and merges it with math.where'})`
       : '';
     const fix = merged
       ? `keep '${merged.name}' a tensor from the start (e.g. 'let ${merged.name} = math.tensor(0)', then '${merged.name} = ${merged.name}.add(…)')`

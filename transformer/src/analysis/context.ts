@@ -33,6 +33,10 @@ export interface Ctx {
   readonly plans: Map<ts.Node, Plan>;
   /** Set while visiting a loop test: conversions there are reported as 93003 (once). */
   loopTest?: { readonly loop: ts.IterationStatement; reported: boolean };
+  /** The `break` / `continue` statements of converted loops and the flag each sets. */
+  readonly jumpFlags: Map<ts.Node, string>;
+  /** Jumps and returns already reported (TS93003) by the traced loop around them: not again as TS93004. */
+  readonly loopReported: Set<ts.Node>;
 }
 
 /** A reason a tensor `if` cannot become `where`. */
@@ -43,6 +47,10 @@ export interface Blocker {
   readonly related: readonly Related[];
   /** Short text for the run-time guard when the condition is not traced. */
   readonly reason: string;
+  /** Blocks the conversion but is reported elsewhere (by the enclosing traced loop). */
+  readonly silent?: boolean;
+  /** A quick fix for the diagnostic (beyond the ignore directive). */
+  readonly fix?: Omit<Fix, 'code' | 'start' | 'length'>;
 }
 
 /** Source text for messages: one line, at most `max` characters. */
@@ -116,6 +124,13 @@ export abstract class AnalyzerBase {
     return parts.join(' and ');
   }
 
+  /** Whether `e` is the condition of a `while` / `do` / `for` loop (a converted loop's carried variable is 'merged' there). */
+  protected isLoopTest(e: ts.Node): boolean {
+    const t = this.t;
+    const p = e.parent;
+    return !!p && (((t.isWhileStatement(p) || t.isDoStatement(p)) && p.expression === e) || (t.isForStatement(p) && p.condition === e));
+  }
+
   protected depsRelated(deps: Deps, ctx: Ctx): Related[] {
     // the if that made a variable traced first, then where the traced data comes from
     const merged = deps.filter((d) => d.kind === 'merged').slice(0, 1);
@@ -123,7 +138,9 @@ export abstract class AnalyzerBase {
     return [...merged, ...sources].map((d) => ({
       node: d.node,
       message: d.kind === 'merged'
-        ? `'${d.name}' is assigned under this traced condition and merged with math.where after it, so from there on (and in later loop iterations) it is a tensor.`
+        ? (this.isLoopTest(d.node)
+          ? `'${d.name}' is assigned in the loop with this traced condition, which tensorjit converts into math.whileLoop with '${d.name}' as loop state, so in the loop and after it '${d.name}' is a tensor.`
+          : `'${d.name}' is assigned under this traced condition and merged with math.where after it, so from there on (and in later loop iterations) it is a tensor.`)
         : d.kind === 'param'
         ? (d.name === 'this' ? `The object of the jit method '${ctx.root.name}' is a traced argument (its tensor and number fields are tracers).`
           : `'${d.name}' is a traced (non-auxiliary) parameter of jit function '${ctx.root.name}'.`)

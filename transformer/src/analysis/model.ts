@@ -62,6 +62,39 @@ export type Plan =
   | { readonly kind: 'ifStmt'; readonly outputs: readonly string[]; readonly restore: readonly string[]; readonly site: string }
   /** `if` whose branches all return → `return controlFlow.ifReturn(cond, then, else, site, getState, setState)`. */
   | { readonly kind: 'ifReturn'; readonly absorb?: Absorb; readonly restore: readonly string[]; readonly site: string }
+  /**
+   * A loop with a traced condition → `controlFlow.whileStmt(() => cond, () => { body }, site,
+   * carried, getState, setState, doWhile)` (a `for` keeps its initialiser before it).
+   */
+  | {
+      readonly kind: 'whileStmt'; readonly carried: readonly string[]; readonly site: string; readonly doWhile: boolean;
+      /** `break` / `continue` in the body become flags (AutoGraph): their names, when the body has them. */
+      readonly breakFlag?: string;
+      readonly continueFlag?: string;
+      /**
+       * The statements of the body after which the rest of their list runs only while no flag is
+       * set: `controlFlow.ifStmt(!(break || continue), () => { rest }, …, outputs)`.
+       */
+      readonly guards: ReadonlyMap<ts.Node, { readonly outputs: readonly string[] }>;
+      /** The variables the `for` incrementor assigns that are carried (it is skipped after a break). */
+      readonly incrementOutputs: readonly string[];
+    }
+  /**
+   * A loop that runs in JS (a static bound, for…of, for…in) with a `break` / `continue` under a
+   * traced condition: the jumps become flags as in a converted loop; with a break flag the body
+   * runs under `if (!break_)` (merged with where: the elements that broke keep their values) and
+   * the JS loop stops once the flag is a JS `true` or an all-true concrete tensor.
+   */
+  | {
+      readonly kind: 'jsLoopJumps'; readonly site: string;
+      readonly breakFlag?: string;
+      readonly continueFlag?: string;
+      readonly guards: ReadonlyMap<ts.Node, { readonly outputs: readonly string[] }>;
+      /** The variables the body assigns that are merged after the `if (!break_)` of each iteration. */
+      readonly bodyOutputs: readonly string[];
+    }
+  /** A `break` / `continue` of a converted loop → `flag = true`. */
+  | { readonly kind: 'jumpFlag'; readonly flag: string }
   /** A condition kept as JS but guarded: `controlFlow.truth(cond, site, reason)`. */
   | { readonly kind: 'truth'; readonly reason: string; readonly site: string }
   /** An expression JS tests for truth, wrapped: `controlFlow.truth(e, site, reason)`. */

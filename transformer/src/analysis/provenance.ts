@@ -58,6 +58,9 @@ export interface Conversion {
   readonly fix: string;
 }
 
+/** Array methods whose result (an index, a boolean) depends on the elements only through the callback / argument. */
+const ARRAY_SEARCH = new Set(['findIndex', 'findLastIndex', 'indexOf', 'lastIndexOf', 'includes', 'some', 'every']);
+
 export class Provenance {
   private readonly memo = new Map<ts.Node, Deps>();
   private readonly symbolMemo = new Map<ts.Symbol, Deps>();
@@ -269,6 +272,14 @@ export class Provenance {
       if (inside(decl, p)) break; // declared inside: local to the branch
       if (isFunctionLike(t, p)) break;
       let cond: ts.Expression | undefined;
+      // a loop converted to math.whileLoop: its carried variables are tensors in the body and after it
+      if ((t.isWhileStatement(p) || t.isDoStatement(p) || t.isForStatement(p)) && !this.deadCounter(w, p)) {
+        const test = t.isForStatement(p) ? p.condition : p.expression;
+        if (test && this.isTensorCondition(test) && this.deps(test).length && (inside(use, p) || use.pos >= p.end)) {
+          acc = union(union(acc, [{ key: `l:${p.pos}:${w.text}`, name: w.text, kind: 'merged', node: test }]), this.deps(test));
+        }
+        continue;
+      }
       if (t.isIfStatement(p) && c !== p.expression && this.isTensorCondition(p.expression)) cond = p.expression;
       if (t.isConditionalExpression(p) && c !== p.condition && this.isTensorCondition(p.condition)) cond = p.condition;
       if (!cond) continue;
@@ -278,6 +289,24 @@ export class Provenance {
       if (d.length) acc = union(union(acc, [{ key: `m:${p.pos}:${w.text}`, name: w.text, kind: 'merged', node: cond }]), d);
     }
     return acc;
+  }
+
+  /**
+   * A variable the loop only updates (`i++` of a `for` counter nobody reads) and nobody reads after
+   * it: not loop state, it stays a JS number (updated once while tracing).
+   */
+  deadCounter(w: ts.Identifier, loop: ts.Node): boolean {
+    const t = this.t;
+    const sym = refSymbol(t, this.checker, w);
+    if (!sym) return false;
+    let live = false;
+    walk(t, this.root.fn, (n) => {
+      if (live || !t.isIdentifier(n) || refSymbol(t, this.checker, n) !== sym) return;
+      const decl = sym.valueDeclaration;
+      if (decl && t.isVariableDeclaration(decl) && decl.name === n) return;
+      if (inside(n, loop) ? !isWrite(t, n) : n.pos >= loop.end) live = true;
+    }, true);
+    return !live;
   }
 
   /** What an assignment to `id` stores: the right side (compound assignments and ++ / -- also the old value). */
@@ -412,7 +441,11 @@ export class Provenance {
     }
     const callee = skipOuter(t, e.expression);
     let acc = args;
-    if (t.isPropertyAccessExpression(callee) || t.isElementAccessExpression(callee)) acc = union(acc, this.deps(callee.expression));
+    // an index or a JS boolean found in an array (of tensors): the array's structure is static while
+    // tracing, so only what the callback or the argument brings in can be traced (a tensor predicate
+    // is TS93001 where it is written, a traced JS value in it TS93002)
+    const structural = t.isPropertyAccessExpression(callee) && ARRAY_SEARCH.has(callee.name.text) && this.types.isArray(this.types.typeOf(callee.expression));
+    if (!structural && (t.isPropertyAccessExpression(callee) || t.isElementAccessExpression(callee))) acc = union(acc, this.deps(callee.expression));
     // a function declared inside the jit function: it reads traced values of the enclosing scope
     const sym = this.checker.getSymbolAtLocation(t.isPropertyAccessExpression(callee) ? callee.name : callee);
     const decl = sym?.valueDeclaration;

@@ -56,6 +56,41 @@ export function rewriteFile(t: TS, context: ts.TransformationContext, sf: ts.Sou
     return n;
   };
 
+  /** `() => [a, b]` and `(state) => { [a, b] = state; }` for a list of variables. */
+  const stateArgs = (names: readonly string[]): ts.Expression[] => {
+    const ids = () => names.map((n) => f.createIdentifier(n));
+    const state = f.createUniqueName('state');
+    return [
+      thunk(f.createArrayLiteralExpression(ids())),
+      f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, state)], undefined,
+        f.createToken(t.SyntaxKind.EqualsGreaterThanToken),
+        f.createBlock([f.createExpressionStatement(f.createAssignment(f.createArrayLiteralExpression(ids()), state))], false)),
+    ];
+  };
+
+  // ---- break / continue of converted loops (flags) ----
+  /** The statements of converted loop bodies after which the rest of their list is guarded by the flags. */
+  const guards = new Map<ts.Node, { outputs: readonly string[]; flags: string[]; site: string }>();
+  for (const plan of analysis.plans.values()) {
+    if (plan.kind !== 'whileStmt' && plan.kind !== 'jsLoopJumps') continue;
+    const flags = [plan.breakFlag, plan.continueFlag].filter((x): x is string => !!x);
+    for (const [s, g] of plan.guards) guards.set(s, { outputs: g.outputs, flags, site: plan.site });
+  }
+  /** `!(break_ || continue_)`: no flag set (element-wise when a flag is a mask). */
+  const noFlag = (flags: readonly string[]): ts.Expression => {
+    const ids = flags.map((n) => f.createIdentifier(n));
+    const any = ids.slice(1).reduce<ts.Expression>((a, b) => call('controlFlow', 'or', [a, thunk(b)]), ids[0]);
+    return call('controlFlow', 'not', [any]);
+  };
+  const declareFlag = (name: string) => f.createVariableStatement(undefined,
+    f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, f.createFalse())], t.NodeFlags.Let));
+  /** `controlFlow.ifStmt(!(flags), () => { stmts }, void 0, site, outputs, getState, setState)`. */
+  const flagGuard = (flags: readonly string[], stmts: ts.Statement[], outputs: readonly string[], site: string): ts.Statement => {
+    const args: ts.Expression[] = [noFlag(flags), thunk(f.createBlock(stmts, true)), f.createVoidZero(), str(site)];
+    if (outputs.length) args.push(f.createArrayLiteralExpression(outputs.map(str)), ...stateArgs(outputs));
+    return f.createExpressionStatement(call('controlFlow', 'ifStmt', args));
+  };
+
   // ---- jit metadata ----
   const meta = (r: JitRoot): ts.ObjectLiteralExpression => {
     const props: ts.ObjectLiteralElementLike[] = [
@@ -98,6 +133,13 @@ export function rewriteFile(t: TS, context: ts.TransformationContext, sf: ts.Sou
     const hoisted: ts.Statement[] = [];
     for (let i = 0; i < stmts.length; i++) {
       const s = stmts[i];
+      const g = guards.get(orig(s));
+      if (g && i + 1 < stmts.length) {
+        // a statement that may break / continue a converted loop: the rest runs only while no flag is set
+        out.push(...processList([s]));
+        out.push(withRange(flagGuard(g.flags, processList(stmts.slice(i + 1)), g.outputs, g.site), stmts[i + 1]));
+        break;
+      }
       if (t.isIfStatement(s)) {
         const plan = planOf(s);
         if (plan?.kind === 'ifReturn' && plan.absorb) {
@@ -130,16 +172,6 @@ export function rewriteFile(t: TS, context: ts.TransformationContext, sf: ts.Sou
   const emitIf = (s: ts.IfStatement, rest: readonly ts.Statement[]): ts.Statement => {
     const plan = planOf(s);
     const cond = t.visitNode(s.expression, visitor, t.isExpression)!;
-    const stateArgs = (names: readonly string[]): ts.Expression[] => {
-      const ids = () => names.map((n) => f.createIdentifier(n));
-      const state = f.createUniqueName('state');
-      return [
-        thunk(f.createArrayLiteralExpression(ids())),
-        f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, state)], undefined,
-          f.createToken(t.SyntaxKind.EqualsGreaterThanToken),
-          f.createBlock([f.createExpressionStatement(f.createAssignment(f.createArrayLiteralExpression(ids()), state))], false)),
-      ];
-    };
     if (plan?.kind === 'ifStmt') {
       const thenFn = thunk(blockOf(stmtsOf(t, s.thenStatement), s.thenStatement));
       const elseFn = s.elseStatement ? thunk(blockOf(stmtsOf(t, s.elseStatement), s.elseStatement)) : f.createVoidZero();
@@ -203,6 +235,55 @@ export function rewriteFile(t: TS, context: ts.TransformationContext, sf: ts.Sou
     if (plan?.kind === 'guard' && t.isExpression(node)) {
       const inner = t.visitEachChild(node, visitor, context);
       return call('controlFlow', 'truth', [inner, str(plan.site), str(plan.reason)], node);
+    }
+    if (plan?.kind === 'jumpFlag' && (t.isBreakStatement(node) || t.isContinueStatement(node))) {
+      return withRange(f.createExpressionStatement(f.createAssignment(f.createIdentifier(plan.flag), f.createTrue())), node);
+    }
+    if (plan?.kind === 'whileStmt' && (t.isWhileStatement(node) || t.isDoStatement(node) || t.isForStatement(node))) {
+      const test = t.isForStatement(node) ? node.condition! : node.expression;
+      const visitedTest = t.visitNode(test, visitor, t.isExpression)!;
+      // with a break flag: `!break_ && cond` (AutoGraph), the flag first so that a set flag ends the loop
+      const cond = thunk(plan.breakFlag ? call('controlFlow', 'and', [noFlag([plan.breakFlag]), thunk(visitedTest)]) : visitedTest);
+      const bodyStmts = [...(plan.continueFlag ? [declareFlag(plan.continueFlag)] : []), ...processList(stmtsOf(t, node.statement))];
+      if (t.isForStatement(node) && node.incrementor) {
+        const incStmt = f.createExpressionStatement(t.visitNode(node.incrementor, visitor, t.isExpression)!);
+        // a break skips the incrementor (a continue does not)
+        bodyStmts.push(plan.breakFlag ? flagGuard([plan.breakFlag], [incStmt], plan.incrementOutputs, plan.site) : incStmt);
+      }
+      const args: ts.Expression[] = [cond, thunk(f.createBlock(bodyStmts, true)), str(plan.site), f.createArrayLiteralExpression(plan.carried.map(str)),
+        ...stateArgs(plan.carried)];
+      if (plan.doWhile || plan.breakFlag) args.push(plan.doWhile ? f.createTrue() : f.createFalse());
+      if (plan.breakFlag) args.push(str(plan.breakFlag));
+      const loopCall = withRange(f.createExpressionStatement(call('controlFlow', 'whileStmt', args, node)), node);
+      const before: ts.Statement[] = [];
+      if (t.isForStatement(node) && node.initializer) {
+        const init = node.initializer;
+        before.push(t.isVariableDeclarationList(init)
+          ? f.createVariableStatement(undefined, t.visitNode(init, visitor, t.isVariableDeclarationList)!)
+          : f.createExpressionStatement(t.visitNode(init, visitor, t.isExpression)!));
+      }
+      if (plan.breakFlag) before.push(declareFlag(plan.breakFlag));
+      if (!before.length) return loopCall;
+      return withRange(f.createBlock([...before, loopCall], true), node);
+    }
+    if (plan?.kind === 'jsLoopJumps' && (t.isWhileStatement(node) || t.isDoStatement(node) || t.isForStatement(node) ||
+        t.isForOfStatement(node) || t.isForInStatement(node))) {
+      const inner = processList(stmtsOf(t, node.statement));
+      const stmts: ts.Statement[] = [];
+      // the JS loop stops once every element broke (a JS true, or an all-true concrete flag)
+      if (plan.breakFlag) stmts.push(f.createIfStatement(call('controlFlow', 'stopped', [f.createIdentifier(plan.breakFlag)]), f.createBreakStatement()));
+      if (plan.continueFlag) stmts.push(declareFlag(plan.continueFlag));
+      if (plan.breakFlag) stmts.push(flagGuard([plan.breakFlag], inner, plan.bodyOutputs, plan.site));
+      else stmts.push(...inner);
+      const body = f.createBlock(stmts, true);
+      const e = <N extends ts.Node>(n: N | undefined, test: (x: ts.Node) => x is N) => (n ? t.visitNode(n, visitor, test) as N : undefined);
+      const loop: ts.Statement = t.isWhileStatement(node) ? f.updateWhileStatement(node, e(node.expression, t.isExpression)!, body)
+        : t.isDoStatement(node) ? f.updateDoStatement(node, body, e(node.expression, t.isExpression)!)
+        : t.isForStatement(node) ? f.updateForStatement(node, e(node.initializer, t.isForInitializer), e(node.condition, t.isExpression), e(node.incrementor, t.isExpression), body)
+        : t.isForOfStatement(node) ? f.updateForOfStatement(node, node.awaitModifier, e(node.initializer, t.isForInitializer)!, e(node.expression, t.isExpression)!, body)
+        : f.updateForInStatement(node as ts.ForInStatement, e((node as ts.ForInStatement).initializer, t.isForInitializer)!, e((node as ts.ForInStatement).expression, t.isExpression)!, body);
+      if (!plan.breakFlag) return loop;
+      return withRange(f.createBlock([declareFlag(plan.breakFlag), loop], true), node);
     }
     if (plan?.kind === 'truth' && (t.isWhileStatement(node) || t.isDoStatement(node) || t.isForStatement(node))) {
       const guard = (e: ts.Expression) => call('controlFlow', 'truth', [t.visitNode(e, visitor, t.isExpression)!, str(plan.site), str(plan.reason)], e);

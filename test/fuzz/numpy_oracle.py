@@ -55,7 +55,7 @@ def weak(value, other):
         return other
     if other is not None and float(value).is_integer() and -2**63 <= value < 2**63 and not (value == 0 and np.signbit(value)):
         return 'int32' if other == 'bool' else other
-    return 'float32' if other is not None else PREC['float']
+    return PREC['float']  # on its own, or fractional next to an int: the global precision
 
 
 def number_tensor(value, dtype):

@@ -182,14 +182,14 @@ function twiddles(n: number, inverse: boolean): { cos: Float64Array; sin: Float6
 function noiseBound(n: number, mass: number): number { return n * 2 ** -50 * mass; }
 const clean = (v: number, bound: number) => (Math.abs(v) < bound ? 0 : v);
 
-/** 1-D DFTs along one dim of interleaved data, in float64, rounded once to float32. */
-function dftAlong(data: Float32Array, shape: Shape, dim: string, inverse: boolean): Float32Array {
+/** 1-D DFTs along one dim of interleaved float64 data (the caller rounds once, after all dims). */
+function dftAlong(data: Float64Array, shape: Shape, dim: string, inverse: boolean): Float64Array {
   const axis = shape.indexOf(dim);
   const sizes = shape.sizes as number[];
   const n = sizes[axis];
   const inner = sizes.slice(axis + 1).reduce((a, b) => a * b, 1);
   const outer = sizes.slice(0, axis).reduce((a, b) => a * b, 1);
-  const out = new Float32Array(data.length);
+  const out = new Float64Array(data.length);
   const { cos, sin } = twiddles(n, inverse);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
@@ -263,9 +263,10 @@ export const fft = definePrimitive<FftParams>({
   shape: ([x]) => x.shape,
   dtype: () => 'complex64',
   impl: ([x], p) => {
-    let d = complexData(x);
+    // float64 between the dims too, as the compiled graph (6e38 must not become inf halfway)
+    let d: Float64Array = Float64Array.from(complexData(x));
     for (const dim of p.dims) d = dftAlong(d, x.shape, dim, p.inverse);
-    return d;
+    return Float32Array.from(d);
   },
   lower: (g, [x], p) => {
     const rank = x.shape.rank;

@@ -98,7 +98,19 @@ export const tan = unary('tan', {
   dtype: precisionFloat, fn: (x) => Math.sin(x) / Math.cos(x),
   onnx: (g, x, out) => (out.dtype === 'float32' ? g.node('Tan', [x]) : g.node('Div', [g.node('Sin', [x]), g.node('Cos', [x])])),
 });
-export const tanh = unary('tanh', { dtype: precisionFloat, fn: Math.tanh, onnx: 'Tanh' });
+/**
+ * onnxruntime's float32 Tanh loses relative accuracy on tiny inputs (subnormals: 4e-5 relative at
+ * 3.3e-39). Below 2^-12, tanh(x) rounds to x in float32 (x³/3 is under half an ulp), which is what
+ * the eager kernel gives too, so the lowering returns x there (NaN and -0 included).
+ */
+export const tanh = unary('tanh', {
+  dtype: precisionFloat, fn: Math.tanh,
+  onnx: (g, x, out) => {
+    if (out.dtype !== 'float32') return g.node('Tanh', [x]);
+    // x in Where's second branch: onnxruntime's Where makes a -0 taken from its first branch +0
+    return g.node('Where', [g.node('GreaterOrEqual', [g.node('Abs', [x]), g.scalar(2 ** -12, 'float32')]), g.node('Tanh', [x]), x]);
+  },
+});
 /**
  * Stable logistic function: exp(-|x|) never overflows, and for x < 0 the result is e / (1 + e),
  * accurate to the last ulp far into the tail (onnxruntime's Sigmoid is off by ~6e-8 absolute).

@@ -114,5 +114,6 @@ describe('ΦML math: errors name the value and the allowed ones', () => {
     throwsWith(() => math.scatter(x5(), math.tensor([1], instance('p'), { dtype: 'int32' }), 1, { outsideHandling: 'wrap' as any }), 'RangeError', "unknown outsideHandling 'wrap'");
     throwsWith(() => math.scatter(x5(), math.tensor([9], instance('p'), { dtype: 'int32' }), 1), 'RangeError', 'out of range');
     throwsWith(() => math.gather(x5(), math.tensor([5], instance('p'), { dtype: 'int32' })), 'RangeError', 'out of range');
+    throwsWith(() => math.gather(x5(), math.tensor([5], instance('p'), { dtype: 'int32' })), 'RangeError', 'math.clip(indices, 0, size - 1)');
   });
 });

@@ -50,8 +50,10 @@ function offsetsFor(t: Shape, names: readonly string[], sizesFrom: Shape): Int32
 }
 
 function position(v: number, nD: number, fn: string): number {
-  if (!(v >= 0 && v < nD)) throw new RangeError(`${fn}: index ${v} is out of range for the indexed dims (${nD} elements); use outsideHandling 'clamp' or 'discard', or check the indices`);
-  return v;
+  if (v >= 0 && v < nD) return v;
+  // only scatter has outsideHandling (ΦML's gather has none): gather's fix is in the indices
+  const fix = fn === 'math.scatter' ? "use outsideHandling 'clamp' or 'discard', or check the indices" : 'check the indices, or bound them with math.clip(indices, 0, size - 1)';
+  throw new RangeError(`${fn}: index ${v} is out of range for the indexed dims (${nD} elements); ${fix}`);
 }
 
 /** [shared, index-only, rest] → reshaped ONNX layout helpers. */

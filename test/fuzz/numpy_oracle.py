@@ -49,6 +49,20 @@ def promote(a, b):
     return 'int64' if max(WIDTH[a], WIDTH[b]) == 2 else 'int32'
 
 
+
+def c_pow(x, y):
+    """np.power with C's pow rule for a -inf base (docs/api.md "Numerics": pow follows C): NumPy's
+    own paths disagree there (np.power(-inf, 0.5) is nan for a scalar, inf inside a vectorised
+    array loop; C gives inf, and +0 for a negative non-integer exponent)."""
+    x, y = np.broadcast_arrays(x, y)
+    with np.errstate(all='ignore'):
+        r = np.array(np.power(x, y))
+    fractional = np.isfinite(y) & (np.floor(y) != y)
+    fix = np.isneginf(x) & fractional
+    r[fix & (y > 0)] = np.inf
+    r[fix & (y < 0)] = 0.0
+    return r
+
 def weak(value, other):
     """dtype of a JS number next to a tensor of dtype `other` (None: on its own)."""
     if other in ('float32', 'float64'):
@@ -231,6 +245,8 @@ def compute_op(rec, n):
             return None
         if op == 'mod' and t in ('int32', 'int64') and np.any(y == 0):
             return None
+        if op == 'pow' and t in ('float32', 'float64'):
+            return names, c_pow(x, y).astype(DT[t])
         if op in BINARY:
             return names, BINARY[op](x, y).astype(DT[t])
         return names, (COMPARE.get(op) or LOGIC.get(op))(x, y)

@@ -4,7 +4,7 @@
  * library's kernels) for computing expected values.
  */
 import * as assert from 'assert';
-import { Tensor } from 'tensorjit';
+import { Tensor, math } from 'tensorjit';
 
 /** Flat numbers of a tensor (bigint and bool as numbers). */
 export function values(t: Tensor): number[] {
@@ -136,4 +136,23 @@ export async function warnings(fn: () => void | Promise<void>): Promise<string[]
     for (const l of saved) process.on('warning', l);
   }
   return got;
+}
+
+/**
+ * Central differences of the scalar `loss` with respect to argument `k`, one entry per element of
+ * that argument (in its own dtype: use float64 arguments under `math.precision(64, …)` for accuracy).
+ */
+export function centralDifference(loss: (...xs: Tensor[]) => Tensor, args: readonly Tensor[], k: number, h: number): number[] {
+  const x = args[k];
+  const base = x.data as Float32Array | Float64Array;
+  return Array.from(base, (_v, i) => {
+    const at = (dx: number) => {
+      const d = base.slice();
+      d[i] += dx;
+      const xs = args.slice();
+      xs[k] = x.shape.rank ? math.tensor(d, x.shape) : math.tensor(d[0], { dtype: x.dtype as 'float32' | 'float64' });
+      return Number(loss(...xs).item());
+    };
+    return (at(h) - at(-h)) / (2 * h);
+  });
 }

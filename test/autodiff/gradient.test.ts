@@ -4,7 +4,7 @@
  */
 import * as assert from 'assert';
 import { math, spatial, channel, batch, instance, vec, Tensor } from 'tensorjit';
-import { assertAllClose, values, throwsWith } from '../helpers';
+import { assertAllClose, values, throwsWith, centralDifference } from '../helpers';
 import { setLoopTrajectoryMode } from 'tensorjit/internal';
 
 /** jitCompile, remembered so that the sessions are released after the suite (other suites count live sessions). */
@@ -242,10 +242,7 @@ describe('math.gradient: errors name the value and the fix', () => {
 describe('math.gradient through loops', () => {
   after(releaseSessions);
   const x = t([0.5, 1, 1.5], spatial('x'));
-  const fdAt = (f: (x: Tensor) => Tensor, x: Tensor, i: number, h = 1e-3) => {
-    const e = (s: number) => { const d = Float32Array.from(x.data as Float32Array); d[i] += s; return Number(f(math.tensor(d, x.shape)).item()); };
-    return (e(h) - e(-h)) / (2 * h);
-  };
+  const fdAt = (f: (x: Tensor) => Tensor, x: Tensor, i: number, h = 1e-3) => centralDifference(f, [x], 0, h)[i];
 
   it('iterate with a fixed count: eager, compiled, against finite differences; gradient of a captured factor', () => {
     const f = (x: Tensor, a: Tensor) => math.sum(math.iterate((s: Tensor) => math.sin(s).mul(a), 5, x) as Tensor);
@@ -266,13 +263,10 @@ describe('math.gradient through loops', () => {
     assertAllClose(values(jit(math.gradient(f, { getOutput: false }))(x) as Tensor), values(g), 1e-5, 1e-6);
   });
 
-  /** Float64 where the point is float64 (math.precision once global precision exists). */
-  const f64 = <T>(fn: () => T): T => { const p = (math as any).precision; return typeof p === 'function' ? p(64, fn) : fn(); };
+  /** Float64 where the point is float64. */
+  const f64 = <T>(fn: () => T): T => math.precision(64, fn);
   const x64 = () => math.tensor(Float64Array.of(0.5, 1, 1.5), spatial('x'));
-  const fd64 = (f: (x: Tensor) => Tensor, x: Tensor, h = 1e-6) => Array.from(x.data as Float64Array, (_v, i) => {
-    const e = (s: number) => { const d = Float64Array.from(x.data as Float64Array); d[i] += s; return Number(f(math.tensor(d, x.shape)).item()); };
-    return (e(h) - e(-h)) / (2 * h);
-  });
+  const fd64 = (f: (x: Tensor) => Tensor, x: Tensor, h = 1e-6) => centralDifference(f, [x], 0, h);
   const eqnCount = (fun: { traces: readonly { graph: string }[] }) => fun.traces[0].graph.split('\n').filter((l) => l.includes(' = ')).length;
 
   it('the backward pass is one Loop too: the graph is the same for 10 and 1000 iterations, values as eager', () => {

@@ -7,13 +7,10 @@
 import * as assert from 'assert';
 import { math, spatial, channel, batch, instance, Tensor, type Shape } from 'tensorjit';
 import { primitives, VJP_RULES, NON_DIFFERENTIABLE } from 'tensorjit/internal';
-import { assertAllClose, values } from '../helpers';
+import { assertAllClose, values, centralDifference as finiteDifference } from '../helpers';
 
-/** Runs `fn` in float64 precision (math.precision once global precision exists; float64 inputs keep float64 before). */
-export function f64<T>(fn: () => T): T {
-  const p = (math as any).precision;
-  return typeof p === 'function' ? p(64, fn) : fn();
-}
+/** Runs `fn` in float64 precision (finite differences need it). */
+const f64 = <T>(fn: () => T): T => math.precision(64, fn);
 
 let state = 12345;
 function rand(): number {
@@ -147,24 +144,6 @@ function weighted(f: Case['f'], args: Tensor[]): (...xs: Tensor[]) => Tensor {
   const y = f(...args);
   const w = randomT(y.shape, 0.5, 1.5);
   return (...xs: Tensor[]) => math.sum(math.mul(f(...xs), w), y.shape);
-}
-
-/** Central differences of a scalar function with respect to argument `k`. */
-function finiteDifference(loss: (...xs: Tensor[]) => Tensor, args: Tensor[], k: number, h: number): number[] {
-  const x = args[k];
-  const base = x.data as Float64Array;
-  const out: number[] = [];
-  for (let i = 0; i < base.length; i++) {
-    const at = (dx: number) => {
-      const d = base.slice();
-      d[i] += dx;
-      const xs = args.slice();
-      xs[k] = math.tensor(d, x.shape);
-      return Number(loss(...xs).item());
-    };
-    out.push((at(h) - at(-h)) / (2 * h));
-  }
-  return out;
 }
 
 function checkAgainstFd(c: Case): void {

@@ -6,13 +6,10 @@
  */
 import * as assert from 'assert';
 import { math, spatial, dual, batch, Tensor } from 'tensorjit';
-import { assertAllClose, values, throwsWith } from '../helpers';
+import { assertAllClose, values, throwsWith, centralDifference } from '../helpers';
 
-/** Float64 precision where the point is float64 (math.precision once global precision exists). */
-function f64<T>(fn: () => T): T {
-  const p = (math as any).precision;
-  return typeof p === 'function' ? p(64, fn) : fn();
-}
+/** Float64 precision where the point is float64. */
+const f64 = <T>(fn: () => T): T => math.precision(64, fn);
 
 const compiled: { forgetTraces(): void }[] = [];
 const jit: typeof math.jitCompile = (f, o) => { const j = math.jitCompile(f, o); compiled.push(j); return j; };
@@ -20,20 +17,7 @@ const jit: typeof math.jitCompile = (f, o) => { const j = math.jitCompile(f, o);
 const t64 = (xs: number[] | number[][], ...s: any[]) => math.tensor(xs as any, ...s, { dtype: 'float64' });
 
 /** Central differences of `loss` with respect to argument `k` (float64). */
-function fd(loss: (...xs: Tensor[]) => Tensor, args: Tensor[], k: number, h = 1e-6): number[] {
-  const x = args[k];
-  const base = x.data as Float64Array;
-  return Array.from(base, (_v, i) => {
-    const at = (dx: number) => {
-      const d = base.slice();
-      d[i] += dx;
-      const xs = args.slice();
-      xs[k] = x.shape.rank ? math.tensor(d, x.shape) : math.tensor(d[0], { dtype: 'float64' });
-      return Number(loss(...xs).item());
-    };
-    return (at(h) - at(-h)) / (2 * h);
-  });
-}
+const fd = (loss: (...xs: Tensor[]) => Tensor, args: Tensor[], k: number, h = 1e-6) => centralDifference(loss, args, k, h);
 
 const whiles = (fun: { traces: readonly { graph: string }[] }) => (fun.traces[0].graph.match(/= while\[/g) ?? []).length;
 

@@ -103,7 +103,7 @@ export function buildProgram(ch: Choices): Program {
     return { dims: chosen, dtype, values };
   });
   const n = ch.n === null ? undefined : WEAK[ch.n];
-  const precision = hasPrecision() ? (ch.precision === 3 ? 64 : 32) : undefined;
+  const precision = ch.precision === 3 ? 64 : 32;
   const prog: Program = { inputs, n, ops: [], precision };
   const ops: OpNode[] = [];
   withPrecision(precision, () => {
@@ -168,10 +168,8 @@ function compatibleShapes(a: Tensor, b: Tensor): boolean {
   return true;
 }
 
-function hasPrecision(): boolean { return typeof (math as any).precision === 'function'; }
-
 export function withPrecision<T>(precision: 32 | 64 | undefined, fn: () => T): T {
-  return precision === undefined || !hasPrecision() ? fn() : (math as any).precision(precision, fn);
+  return precision === undefined ? fn() : math.precision(precision, fn);
 }
 
 // ---------------------------------------------------------------- running
